@@ -1,0 +1,22 @@
+from accounts.models import Membership
+
+
+def tenancy(request):
+    """Current organization/membership (set by the tenancy mixin) and the switcher list."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def switchable():
+        return list(
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
+
+    return {
+        "current_organization": getattr(request, "organization", None),
+        "current_membership": getattr(request, "membership", None),
+        # Lazy: evaluated only when a template renders the switcher (one query).
+        "switchable_memberships": switchable,
+    }

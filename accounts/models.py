@@ -1,0 +1,278 @@
+"""Users, tenants (organizations), memberships, the org-unit tree, invitations, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from tree_queries.models import TreeNode
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with an email; belongs to organizations through Membership."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_staff = models.BooleanField(default=False, help_text="May log into the Django admin.")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Paris).") from exc
+
+
+class Organization(models.Model):
+    """The tenant. Every tenant-owned row points here."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    class DigestCadence(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        BIWEEKLY = "biweekly", "Every two weeks"
+        OFF = "off", "Off"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    checkin_weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    checkin_hour = models.PositiveSmallIntegerField(
+        default=9, validators=[MaxValueValidator(23)], help_text="Local hour (0–23)."
+    )
+    followup_weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        help_text="Day of a follow-up reminder to those still missing; empty = off.",
+    )
+    remind_contributors = models.BooleanField(default=False)
+    digest_cadence = models.CharField(
+        max_length=10, choices=DigestCadence.choices, default=DigestCadence.WEEKLY
+    )
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        """The organization's zone; falls back to UTC if the stored name is not valid."""
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
+
+class TenantModel(models.Model):
+    """Base for every tenant-owned table: a non-null organization FK, indexed first."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    EXECUTIVE = "executive", "Executive"
+    CHAMPION = "champion", "OKR champion"
+    MEMBER = "member", "Member"
+
+
+class OrgUnit(TenantModel, TreeNode):
+    """A department or team. The company itself is the implicit root (the organization)."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Department"
+        TEAM = "team", "Team"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TEAM)
+    lead = models.ForeignKey(
+        "Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_units"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "parent", "name"], name="orgunit_unique_name_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                condition=models.Q(parent__isnull=True),
+                name="orgunit_unique_root_name",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "parent"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TenantModel):
+    """A user's seat in one organization, with a role, a unit and a manager."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    title = models.CharField("job title", max_length=120, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    is_active = models.BooleanField(default=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_user")
+        ]
+        indexes = [
+            models.Index(fields=["organization", "role"]),
+            models.Index(fields=["organization", "unit"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization_id}"
+
+    @property
+    def name(self) -> str:
+        return self.user.display_name
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_executive(self) -> bool:
+        return self.role == Role.EXECUTIVE
+
+    @property
+    def is_champion(self) -> bool:
+        return self.role == Role.CHAMPION
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(TenantModel):
+    """An emailed link; the invitee sets a password and becomes a member."""
+
+    email = models.EmailField()
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL)
+    invited_by = models.ForeignKey(
+        Membership, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "email"])]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12, help_text="First characters, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

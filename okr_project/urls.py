@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from okr_project import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("o/<slug:org_slug>/people/", include("accounts.org_urls")),
+    path("o/<slug:org_slug>/notifications/", include("notifications.urls")),
+    path("o/<slug:org_slug>/", include("okrs.urls")),
+    path("api/v1/", include("okr_project.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler404 = "okr_project.views.not_found"
+handler500 = "okr_project.views.server_error"

@@ -1,0 +1,46 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from accounts.models import Membership
+
+
+@login_required
+def home(request):
+    """Send the user to their last-used organization (or the first one they belong to)."""
+    memberships = Membership.objects.filter(user=request.user, is_active=True).select_related(
+        "organization"
+    )
+    last_slug = request.session.get("last_org_slug")
+    chosen = next((m for m in memberships if m.organization.slug == last_slug), None)
+    chosen = chosen or memberships.order_by("organization__name").first()
+    if chosen is None:
+        return render(request, "no_organization.html", status=200)
+    return redirect("okrs:my_okrs", org_slug=chosen.organization.slug)
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"type": "about:blank", "title": "Not Found", "status": 404, "detail": "Not found."},
+            status=404,
+            content_type="application/problem+json",
+        )
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"type": "about:blank", "title": "Internal Server Error", "status": 500},
+            status=500,
+            content_type="application/problem+json",
+        )
+    return HttpResponse(render(request, "500.html").content, status=500)

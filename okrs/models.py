@@ -1,0 +1,337 @@
+"""OKR domain: cycles, objectives (an alignment tree), key results, check-ins and their satellites.
+
+Every table carries `organization` (TenantModel); indexes and unique constraints lead with it.
+Progress fields are caches written only by services (see okrs/progress.py for the math).
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from tree_queries.models import TreeNode
+
+from accounts.models import Membership, OrgUnit, TenantModel
+
+
+class Cycle(TenantModel):
+    class Status(models.TextChoices):
+        PLANNING = "planning", "Planning"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=80)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="cycle_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gt=models.F("start_date")),
+                name="cycle_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class Level(models.TextChoices):
+    COMPANY = "company", "Company"
+    DEPARTMENT = "department", "Department"
+    TEAM = "team", "Team"
+    INDIVIDUAL = "individual", "Individual"
+
+
+# Lower rank = higher in the cascade. A parent must rank the same or higher.
+LEVEL_RANK = {Level.COMPANY: 0, Level.DEPARTMENT: 1, Level.TEAM: 2, Level.INDIVIDUAL: 3}
+
+
+class Status(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+
+class Objective(TenantModel, TreeNode):
+    """An objective; `parent` (from TreeNode) is the objective it aligns to."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Everyone in the organization"
+        PRIVATE = "private", "Owner, unit leads and executives"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="objectives")
+    level = models.CharField(max_length=12, choices=Level.choices)
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="objectives"
+    )
+    owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="objectives")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
+    status_override = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    progress = models.FloatField(default=0.0)
+    grade = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    retrospective = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            models.Index(fields=["organization", "cycle", "level"]),
+            models.Index(fields=["organization", "parent"]),
+            models.Index(fields=["organization", "owner"]),
+            models.Index(fields=["organization", "unit"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyResult(TenantModel):
+    class MetricType(models.TextChoices):
+        INCREASE_TO = "increase_to", "Increase to"
+        DECREASE_TO = "decrease_to", "Decrease to"
+        STAY_ABOVE = "stay_above", "Stay above"
+        STAY_BELOW = "stay_below", "Stay below"
+        MILESTONE = "milestone", "Milestone (done / not done)"
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "%"
+        CURRENCY = "currency", "Currency"
+        COUNT = "count", "Count"
+        CUSTOM = "custom", "Custom"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="key_results")
+    contributors = models.ManyToManyField(
+        Membership, through="KeyResultContributor", related_name="contributed_key_results"
+    )
+    title = models.CharField(max_length=200)
+    metric_type = models.CharField(
+        max_length=12, choices=MetricType.choices, default=MetricType.INCREASE_TO
+    )
+    start_value = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    target_value = models.DecimalField(max_digits=18, decimal_places=4, default=1)
+    current_value = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.COUNT)
+    unit_label = models.CharField(max_length=20, blank=True, help_text="e.g. EUR, NPS, tickets")
+    weight = models.DecimalField(
+        max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    confidence = models.PositiveSmallIntegerField(
+        default=5, validators=[MaxValueValidator(10)], help_text="0 (no chance) to 10 (certain)"
+    )
+    progress = models.FloatField(default=0.0)
+    grade = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    due_date = models.DateField(null=True, blank=True)
+    last_check_in_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["organization", "objective"]),
+            models.Index(fields=["organization", "owner"]),
+            models.Index(fields=["organization", "last_check_in_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyResultContributor(TenantModel):
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key_result", "membership"], name="kr_contributor_unique"
+            )
+        ]
+
+
+class CheckIn(TenantModel):
+    """One week's reading of a KR. A second check-in in the same ISO week (org timezone)
+    updates this row; the audit log keeps the earlier values."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="check_ins")
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    confidence = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    note = models.TextField(blank=True)
+    blockers = models.TextField(blank=True)
+    week = models.CharField(max_length=8, help_text="ISO week in the org timezone, e.g. 2026-W48")
+    progress = models.FloatField(default=0.0, help_text="KR progress right after this check-in")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key_result", "week"], name="checkin_one_per_week"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "key_result", "created_at"]),
+            models.Index(fields=["organization", "author", "week"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_result_id} {self.week}: {self.value}"
+
+
+class Initiative(TenantModel):
+    class State(models.TextChoices):
+        TODO = "todo", "To do"
+        DOING = "doing", "In progress"
+        DONE = "done", "Done"
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="initiatives")
+    title = models.CharField(max_length=200)
+    assignee = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
+    )
+    status = models.CharField(max_length=8, choices=State.choices, default=State.TODO)
+    due_date = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        Membership, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "due_date", "id"]
+        indexes = [models.Index(fields=["organization", "key_result"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Risk(TenantModel):
+    class Scale(models.IntegerChoices):
+        LOW = 1, "Low"
+        MEDIUM = 2, "Medium"
+        HIGH = 3, "High"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        MITIGATED = "mitigated", "Mitigated"
+        CLOSED = "closed", "Closed"
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="risks")
+    description = models.TextField()
+    likelihood = models.PositiveSmallIntegerField(choices=Scale.choices, default=Scale.MEDIUM)
+    impact = models.PositiveSmallIntegerField(choices=Scale.choices, default=Scale.MEDIUM)
+    mitigation = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks"
+    )
+    status = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "-likelihood", "-impact", "id"]
+        indexes = [models.Index(fields=["organization", "key_result"])]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class Comment(TenantModel):
+    """A comment on an objective or a key result (exactly one of the two)."""
+
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(max_length=5000)
+    mentions = models.ManyToManyField(
+        Membership, through="CommentMention", related_name="mentioned_in"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(objective__isnull=False, key_result__isnull=True)
+                    | models.Q(objective__isnull=True, key_result__isnull=False)
+                ),
+                name="comment_exactly_one_target",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "objective"]),
+            models.Index(fields=["organization", "key_result"]),
+        ]
+
+
+class CommentMention(TenantModel):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "comment", "membership"], name="comment_mention_unique"
+            )
+        ]
+
+
+class AuditEntry(TenantModel):
+    """Who changed what, when: field → [old, new]. Kept after the target is deleted."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+
+    actor = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    target_type = models.CharField(max_length=20)  # objective | key_result | check_in | cycle ...
+    target_id = models.BigIntegerField()
+    objective_id_ref = models.BigIntegerField(
+        null=True, blank=True, help_text="Objective the change belongs to, for its history."
+    )
+    summary = models.CharField(max_length=255, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "target_type", "target_id"]),
+            models.Index(fields=["organization", "objective_id_ref", "created_at"]),
+        ]

@@ -1,0 +1,98 @@
+"""Pure progress math: no ORM, no Django. Numbers in, numbers out.
+
+All results are fractions in [0, 1]. Values may be Decimal, int or float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+INCREASE_TO = "increase_to"
+DECREASE_TO = "decrease_to"
+STAY_ABOVE = "stay_above"
+STAY_BELOW = "stay_below"
+MILESTONE = "milestone"
+
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OFF_TRACK = "off_track"
+
+Number = Decimal | int | float
+
+
+def clamp(x: float, low: float = 0.0, high: float = 1.0) -> float:
+    return max(low, min(high, x))
+
+
+def key_result_progress(metric_type: str, start: Number, target: Number, current: Number) -> float:
+    """Progress of one key result.
+
+    - increase_to / decrease_to: the share of the way from start to target, clamped.
+      (decrease_to works the same with start > target: 100 → 60, now 80 ⇒ 0.5.)
+    - stay_above / stay_below: 1.0 while the condition holds against the target, else 0.0.
+    - milestone: 1.0 when current is non-zero (done), else 0.0.
+    """
+    start, target, current = float(start), float(target), float(current)
+    if metric_type == MILESTONE:
+        return 1.0 if current != 0 else 0.0
+    if metric_type == STAY_ABOVE:
+        return 1.0 if current >= target else 0.0
+    if metric_type == STAY_BELOW:
+        return 1.0 if current <= target else 0.0
+    if metric_type in (INCREASE_TO, DECREASE_TO):
+        span = target - start
+        if span == 0:
+            return 1.0 if current == target else 0.0
+        return clamp((current - start) / span)
+    raise ValueError(f"Unknown metric type: {metric_type!r}")
+
+
+def weighted_mean(pairs: Iterable[tuple[float, Number]]) -> float:
+    """Weighted mean of (progress, weight) pairs; 0 when there is no weight at all."""
+    total_weight = 0.0
+    total = 0.0
+    for value, weight in pairs:
+        w = float(weight)
+        if w <= 0:
+            continue
+        total_weight += w
+        total += clamp(float(value)) * w
+    if total_weight == 0:
+        return 0.0
+    return clamp(total / total_weight)
+
+
+def objective_progress(
+    key_results: Iterable[tuple[float, Number]], children: Iterable[float] = ()
+) -> float:
+    """An objective's progress: weighted mean of its KRs; without KRs, the plain mean of
+    aligned children; with neither, 0."""
+    krs = list(key_results)
+    if krs:
+        return weighted_mean(krs)
+    kids = [clamp(float(c)) for c in children]
+    return sum(kids) / len(kids) if kids else 0.0
+
+
+def expected_progress(start: date, end: date, on: date) -> float:
+    """Where a linear plan would be on `on`, for a cycle from start to end."""
+    days = (end - start).days
+    if days <= 0:
+        return 1.0
+    return clamp((on - start).days / days)
+
+
+def derive_status(progress: float, expected: float, confidence: float | None = None) -> str:
+    """On track / at risk / off track from progress against plan and (0–10) confidence.
+
+    Behind plan by more than 25 points, or confidence ≤ 3: off track.
+    Behind by more than 10 points, or confidence ≤ 6: at risk. Otherwise on track.
+    """
+    gap = expected - progress
+    if gap > 0.25 or (confidence is not None and confidence <= 3):
+        return OFF_TRACK
+    if gap > 0.10 or (confidence is not None and confidence <= 6):
+        return AT_RISK
+    return ON_TRACK
