@@ -70,6 +70,10 @@ def client_for(client):
     return login
 
 
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", action="store_true", help="write docs/screenshots/*.png")
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI (CAIRN_FORBID_SKIPS=1) a skipped test is a failure: CI must exercise everything."""
     if not os.environ.get("CAIRN_FORBID_SKIPS") or hasattr(session.config, "workerinput"):

@@ -1,0 +1,3 @@
+"""Personal API token settings pages (owned by the API work)."""
+
+urlpatterns: list = []

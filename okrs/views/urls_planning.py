@@ -1,0 +1,3 @@
+"""Cycle overview, alignment tree, units, health, cycle close."""
+
+urlpatterns: list = []
