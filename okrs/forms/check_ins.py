@@ -1,0 +1,39 @@
+"""The weekly check-in form (inline on My OKRs and as a full page)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from okrs.forms.base import StyledForm
+
+
+class CheckInForm(StyledForm):
+    value = forms.DecimalField(
+        label="New value", max_digits=18, decimal_places=4, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+    confidence = forms.IntegerField(
+        label="Confidence (0–10)",
+        min_value=0,
+        max_value=10,
+        help_text="0 = no chance, 10 = certain",
+    )
+    note = forms.CharField(
+        label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    blockers = forms.CharField(
+        label="Blockers", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, key_result=None, prefix_id: str = "", **kwargs):
+        # A per-KR auto_id keeps labels unique when several inline forms are open at once.
+        if prefix_id:
+            kwargs.setdefault("auto_id", f"id_{prefix_id}_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["value"].widget.attrs["autofocus"] = True
+        if key_result is not None and not self.is_bound:
+            self.initial.setdefault("value", key_result.current_value.normalize())
+            self.initial.setdefault("confidence", key_result.confidence)
+        if prefix_id:
+            self.fields["confidence"].widget.attrs["aria-describedby"] = (
+                f"id_{prefix_id}_confidence_helptext"
+            )

@@ -1,0 +1,134 @@
+"""Company cycle overview and cycle management (list, create, edit, activate)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from accounts.tenancy import org_required
+from okrs import policy, selectors, services
+from okrs.forms_planning import CycleForm, CycleSwitchForm
+from okrs.models import Level
+from okrs.views.planning_common import apply_validation_error, error_text, resolve_cycle
+
+OVERVIEW = "okrs/planning/overview.html"
+
+
+def switched_cycle(request, cycle_id, cycles):
+    """The cycle from the URL, or from the `?cycle=` switcher (invalid ids fall back)."""
+    if cycle_id is None and "cycle" in request.GET:
+        form = CycleSwitchForm(request.GET, cycles=cycles)
+        if form.is_valid():
+            return form.cleaned_data["cycle"]
+        messages.warning(request, "That cycle does not exist; showing the current one.")
+    return resolve_cycle(request, cycle_id)
+
+
+@org_required
+def cycle_overview(request, org_slug, cycle_id=None):
+    """Company objectives of one cycle with their roll-up progress; the company landing page."""
+    org, viewer = request.organization, request.membership
+    cycles = selectors.cycles_for_org(organization=org)
+    cycle = switched_cycle(request, cycle_id, cycles)
+    objectives = []
+    if cycle is not None:
+        objectives = list(
+            selectors.objectives_for_cycle(
+                organization=org, cycle=cycle, viewer=viewer, level=Level.COMPANY
+            ).annotate(kr_count=Count("key_results", distinct=True))
+        )
+    company_progress = (
+        sum(o.progress for o in objectives) / len(objectives) if objectives else 0.0
+    )
+    context = {
+        "cycle": cycle,
+        "cycles": cycles,
+        "switch_form": CycleSwitchForm(initial={"cycle": cycle}, cycles=cycles),
+        "objectives": objectives,
+        "company_progress": company_progress,
+        "can_manage_cycles": policy.can_manage_cycles(viewer),
+        "can_create_company": policy.can_create_objective(
+            viewer, level=Level.COMPANY, unit=None, owner=viewer
+        ),
+    }
+    template = f"{OVERVIEW}#cycle-content" if request.htmx else OVERVIEW
+    return TemplateResponse(request, template, context)
+
+
+@org_required
+def cycle_list(request, org_slug):
+    viewer = request.membership
+    cycles = list(
+        selectors.cycles_for_org(organization=request.organization).annotate(
+            objective_count=Count("objectives")
+        )
+    )
+    for cycle in cycles:
+        cycle.can_close = policy.can_close_cycle(viewer, cycle)
+    return render(
+        request,
+        "okrs/planning/cycle_list.html",
+        {"cycles": cycles, "can_manage_cycles": policy.can_manage_cycles(viewer)},
+    )
+
+
+def _forbidden(request, message):
+    return render(request, "okrs/planning/not_available.html", {"message": message}, status=403)
+
+
+@org_required
+def cycle_create(request, org_slug):
+    if not policy.can_manage_cycles(request.membership):
+        return _forbidden(request, "Only admins and executives can create cycles.")
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.create_cycle(
+                organization=request.organization, actor=request.membership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, f"Cycle “{cycle.name}” created. It starts in planning.")
+            return redirect("okrs:cycle_list", org_slug=org_slug)
+    return render(request, "okrs/planning/cycle_form.html", {"form": form, "cycle": None})
+
+
+@org_required
+def cycle_edit(request, org_slug, cycle_id):
+    cycle = selectors.get_cycle(organization=request.organization, pk=cycle_id)
+    if not policy.can_manage_cycles(request.membership):
+        return _forbidden(request, "Only admins and executives can edit cycles.")
+    initial = {"name": cycle.name, "start_date": cycle.start_date, "end_date": cycle.end_date}
+    form = CycleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cycle(cycle=cycle, actor=request.membership, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, f"Cycle “{form.cleaned_data['name']}” saved.")
+            return redirect("okrs:cycle_list", org_slug=org_slug)
+    return render(request, "okrs/planning/cycle_form.html", {"form": form, "cycle": cycle})
+
+
+@require_POST
+@org_required
+def cycle_activate(request, org_slug, cycle_id):
+    """planning → active. The page asks for confirmation before posting here."""
+    cycle = selectors.get_cycle(organization=request.organization, pk=cycle_id)
+    try:
+        services.activate_cycle(cycle=cycle, actor=request.membership)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"Cycle “{cycle.name}” is now active.")
+    return redirect("okrs:cycle_list", org_slug=org_slug)
