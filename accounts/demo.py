@@ -323,6 +323,6 @@ def login_lines() -> list[str]:
             ("owner", "KR owner in Platform"),
             ("contributor", "KR contributor in Platform"),
         ):
-            lines.append(f"  {local}@{company.domain:<16} {label}")
+            lines.append(f"  {local + '@' + company.domain:<30} {label}")
     lines.append(f"{COACH_EMAIL} — champion in both companies (org switcher)")
     return lines

@@ -1,9 +1,30 @@
 from django.urls import path
 
-from accounts.views import orgchart
+from accounts.views import invitations, members, org_settings, orgchart, units
 
 app_name = "orgchart"
 
 urlpatterns = [
-    path("", orgchart.OrgChartView.as_view(), name="chart"),
+    path("", orgchart.chart, name="chart"),
+    path("units/new/", units.unit_create, name="unit_create"),
+    path("units/<int:unit_id>/edit/", units.unit_edit, name="unit_edit"),
+    path("units/<int:unit_id>/delete/", units.unit_delete, name="unit_delete"),
+    path("members/<int:membership_id>/", members.member_detail, name="member"),
+    path(
+        "members/<int:membership_id>/deactivate/",
+        members.member_deactivate,
+        name="member_deactivate",
+    ),
+    path(
+        "members/<int:membership_id>/reactivate/",
+        members.member_reactivate,
+        name="member_reactivate",
+    ),
+    path("invitations/", invitations.invitations, name="invitations"),
+    path(
+        "invitations/<int:invitation_id>/revoke/",
+        invitations.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("settings/", org_settings.org_settings, name="settings"),
 ]

@@ -31,7 +31,11 @@ class NotificationLog(TenantModel):
     status = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     reason = models.CharField(max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The Celery task that claimed the row: a retry or redelivery of *that* task may take a
+    # pending row over; another task (a duplicate dispatch) must not.
+    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.tenancy",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -141,6 +142,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
 CELERY_TASK_IGNORE_RESULT = True
+# A separate queue name lets a test (or a second deployment) share one Redis safely.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://cairn"),
@@ -148,18 +151,53 @@ CACHES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: its WWW-Authenticate header makes unauthenticated calls a 401.
+        "accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ProblemAwareAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.TokenOrUserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE_USER", default="1200/minute"),
+        "token_obtain": env.str("API_RATE_TOKEN_OBTAIN", default="10/minute"),
+    },
+    "EXCEPTION_HANDLER": "okr_project.problem_details.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cairn API",
-    "DESCRIPTION": "Objectives and key results, per organization.",
+    "DESCRIPTION": (
+        "Objectives and key results, per organization. Authenticate with a personal token "
+        "(`Authorization: Bearer <token>`). Errors are RFC 9457 problem details. "
+        "See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.models.Role",
+        "LevelEnum": "okrs.models.Level",
+        "ObjectiveStatusEnum": "okrs.models.Status",
+        "RiskScaleEnum": "okrs.models.Risk.Scale",
+    },
+    # Swagger UI's JS/CSS come from this URL. No CDN is allowed here and
+    # drf-spectacular-sidecar is not installed: point it at a local copy of swagger-ui-dist
+    # (e.g. /static/vendor/swagger-ui) to use /api/docs/ offline.
+    "SWAGGER_UI_DIST": env.str(
+        "SWAGGER_UI_DIST", default="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+    ),
+    "SWAGGER_UI_FAVICON_HREF": env.str("SWAGGER_UI_FAVICON_HREF", default="/static/img/cairn.svg"),
 }
 
 LOGGING = {

@@ -110,10 +110,10 @@ def key_result_chart(
 
     def x_of(day: date) -> float:
         offset = min(max((day - start_date).days, 0), span_days)
-        return left + (right - left) * offset / span_days
+        return round(left + (right - left) * offset / span_days, 1)
 
     def y_of(value: float) -> float:
-        return bottom - (bottom - top) * (value - low) / (high - low)
+        return round(bottom - (bottom - top) * (value - low) / (high - low), 1)
 
     points = [Point(x_of(d), y_of(v), d, v) for d, v in data]
     expected = [(x_of(start_date), y_of(start_f)), (x_of(end_date), y_of(target_f))]

@@ -54,7 +54,9 @@ class AlignmentFilterForm(forms.Form):
 
     @property
     def is_filtering(self) -> bool:
-        return self.is_valid() and any(self.cleaned_data.get(k) for k in ("unit", "owner", "status"))
+        return self.is_valid() and any(
+            self.cleaned_data.get(k) for k in ("unit", "owner", "status")
+        )
 
 
 class GradeForm(forms.Form):

@@ -1,1 +1,16 @@
-urlpatterns: list = []
+"""/api/v1/ routes of the accounts app: auth, my organizations, people."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import views
+
+org_router = SimpleRouter(trailing_slash=True)
+org_router.register("members", views.MemberViewSet, basename="api-member")
+org_router.register("units", views.UnitViewSet, basename="api-unit")
+
+urlpatterns = [
+    path("auth/token/", views.TokenObtainView.as_view(), name="api-token-obtain"),
+    path("orgs/", views.OrganizationListView.as_view(), name="api-org-list"),
+    path("orgs/<slug:org_slug>/", include(org_router.urls)),
+]

@@ -1,1 +1,22 @@
-urlpatterns: list = []
+"""/api/v1/orgs/<org_slug>/… routes of the OKR app."""
+
+from rest_framework.routers import SimpleRouter
+
+from okrs.api.views import (
+    CommentViewSet,
+    CycleViewSet,
+    InitiativeViewSet,
+    KeyResultViewSet,
+    ObjectiveViewSet,
+    RiskViewSet,
+)
+
+router = SimpleRouter(trailing_slash=True)
+router.register("cycles", CycleViewSet, basename="api-cycle")
+router.register("objectives", ObjectiveViewSet, basename="api-objective")
+router.register("key-results", KeyResultViewSet, basename="api-key-result")
+router.register("initiatives", InitiativeViewSet, basename="api-initiative")
+router.register("risks", RiskViewSet, basename="api-risk")
+router.register("comments", CommentViewSet, basename="api-comment")
+
+urlpatterns = router.urls

@@ -8,8 +8,13 @@ from okrs.forms.base import StyledForm
 
 
 class CheckInForm(StyledForm):
+    # Single-line inputs only, so Enter submits from any field: checking in on three KRs
+    # should take seconds (type, Tab, type, Enter).
     value = forms.DecimalField(
-        label="New value", max_digits=18, decimal_places=4, widget=forms.NumberInput(attrs={"step": "any"})
+        label="New value",
+        max_digits=18,
+        decimal_places=4,
+        widget=forms.NumberInput(attrs={"step": "any"}),
     )
     confidence = forms.IntegerField(
         label="Confidence (0–10)",
@@ -17,11 +22,9 @@ class CheckInForm(StyledForm):
         max_value=10,
         help_text="0 = no chance, 10 = certain",
     )
-    note = forms.CharField(
-        label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.TextInput)
     blockers = forms.CharField(
-        label="Blockers", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Blockers", required=False, max_length=5000, widget=forms.TextInput
     )
 
     def __init__(self, *args, key_result=None, prefix_id: str = "", **kwargs):

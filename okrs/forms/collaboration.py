@@ -35,7 +35,10 @@ class RiskForm(StyledForm):
         label="Impact", choices=Risk.Scale.choices, coerce=int, initial=Risk.Scale.MEDIUM
     )
     mitigation = forms.CharField(
-        label="Mitigation", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Mitigation",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     owner = MemberChoiceField(label="Risk owner", queryset=None, required=False)
     status = forms.ChoiceField(label="Status", choices=Risk.State.choices, initial=Risk.State.OPEN)

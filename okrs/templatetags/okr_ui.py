@@ -1,6 +1,11 @@
 """Small presentational helpers shared by every OKR page: progress bars, status pills."""
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -28,3 +33,63 @@ def percent(value) -> str:
         return f"{round(float(value or 0) * 100)}%"
     except (TypeError, ValueError):
         return "—"
+
+
+def _number(value) -> str:
+    """A stored Decimal without its trailing zeros: 12.5000 → "12.5", 40.0000 → "40"."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return "—"
+    if not number.is_finite():
+        return "—"
+    if number == number.to_integral_value():
+        return f"{number.to_integral_value():,}"
+    return f"{number.normalize():,f}"
+
+
+def _with_unit(kr, value) -> str:
+    if kr.metric_type == "milestone":
+        return "done" if value and Decimal(str(value)) != 0 else "not done"
+    text = _number(value)
+    if kr.unit == "percent":
+        return f"{text}%"
+    if kr.unit == "currency":
+        return f"{kr.unit_label or '$'} {text}".strip()
+    return f"{text} {kr.unit_label}".strip()
+
+
+@register.filter
+def number(value) -> str:
+    return _number(value)
+
+
+@register.filter
+def kr_value(kr) -> str:
+    """The KR's current value with its unit, e.g. "42 tickets", "EUR 1,200", "done"."""
+    return _with_unit(kr, kr.current_value)
+
+
+@register.filter
+def kr_target(kr) -> str:
+    if kr.metric_type == "milestone":
+        return "done"
+    prefix = {"stay_above": "≥ ", "stay_below": "≤ "}.get(kr.metric_type, "")
+    return prefix + _with_unit(kr, kr.target_value)
+
+
+@register.filter
+def value_with_unit(value, kr) -> str:
+    """A check-in value shown the way its KR counts: `{{ check_in.value|value_with_unit:kr }}`."""
+    return _with_unit(kr, value)
+
+
+_MENTION = re.compile(r"(?<![\w@])@([\w][\w.\-]*\w|\w)")
+
+
+@register.filter(needs_autoescape=True)
+def mentions(text, autoescape=True) -> str:
+    """Comment text, escaped, with line breaks kept and @mentions highlighted."""
+    escaped = conditional_escape(text or "") if autoescape else (text or "")
+    highlighted = _MENTION.sub(r'<span class="mention">@\1</span>', str(escaped))
+    return mark_safe(highlighted.replace("\n", "<br>"))  # noqa: S308 — input escaped above

@@ -1,9 +1,202 @@
-from django.views.generic import TemplateView
+"""My OKRs (the home page) and the inline weekly check-in.
 
-from accounts.tenancy import OrgRequiredMixin
+The check-in form is one endpoint for three callers: htmx on My OKRs (answers the updated
+row plus out-of-band progress bars and week summary), a plain GET/POST full page without
+JavaScript, and links from the key result page (`?next=` brings the member back).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.tenancy import org_required
+from okrs import policy, selectors, services
+from okrs.forms import CheckInForm, attach_errors
+from okrs.models import KeyResult, Objective
+from okrs.views.work_common import forbidden, htmx_form_status, org_url, safe_next
+
+# Individual → team → department → company is at most three hops up.
+_CHAIN = "objective__parent__parent__parent"
+_CHAIN_RELATED = [
+    _CHAIN,
+    "objective__owner",
+    "objective__parent__owner",
+    "objective__parent__parent__owner",
+    "objective__parent__parent__parent__owner",
+    "objective__unit",
+    "owner__user",
+]
 
 
-class MyOkrsView(OrgRequiredMixin, TemplateView):
-    """Placeholder home page for a member; the Web UI issue fills it in."""
+@dataclass
+class KrRow:
+    kr: KeyResult
+    checked_in: bool
+    can_check_in: bool
 
-    template_name = "okrs/my_okrs.html"
+
+@dataclass
+class ObjectiveGroup:
+    objective: Objective
+    chain: list[Objective]  # visible ancestors, nearest first
+    rows: list[KrRow] = field(default_factory=list)
+
+
+@dataclass
+class WeekSummary:
+    week: str
+    done: int
+    total: int
+
+    @property
+    def due(self) -> int:
+        return self.total - self.done
+
+
+def visible_chain(me, objective: Objective) -> list[Objective]:
+    """The objective's ancestors the member may see (loaded by select_related, no queries)."""
+    chain, node = [], objective
+    for _ in range(3):
+        if node.parent_id is None:
+            break
+        node = node.parent
+        if policy.can_view_objective(me, node):
+            chain.append(node)
+    return chain
+
+
+def _checked_in(org, kr: KeyResult, week: str) -> bool:
+    """Uses the selector's `checked_in_this_week` annotation when the KR came from it."""
+    annotated = getattr(kr, "checked_in_this_week", None)
+    if annotated is not None:
+        return bool(annotated)
+    return bool(kr.last_check_in_at) and selectors.iso_week(org, kr.last_check_in_at) == week
+
+
+def _rows(request: HttpRequest, key_results, week: str) -> list[KrRow]:
+    me, org = request.membership, request.organization
+    return [
+        KrRow(
+            kr=kr,
+            checked_in=_checked_in(org, kr, week),
+            can_check_in=policy.can_check_in(me, kr),
+        )
+        for kr in key_results
+    ]
+
+
+def my_okrs_data(request: HttpRequest) -> dict:
+    """Everything My OKRs shows, in a constant number of queries."""
+    org, me = request.organization, request.membership
+    cycle = selectors.current_cycle(organization=org)
+    week = selectors.iso_week(org, timezone.now())
+    groups: dict[int, ObjectiveGroup] = {}
+    owned: list[Objective] = []
+    if cycle is not None:
+        key_results = selectors.key_results_for_member(
+            organization=org, membership=me, cycle=cycle
+        ).select_related(*_CHAIN_RELATED)
+        for row in _rows(request, key_results, week):
+            objective = row.kr.objective
+            if objective.pk not in groups:
+                groups[objective.pk] = ObjectiveGroup(objective, visible_chain(me, objective))
+            groups[objective.pk].rows.append(row)
+        owned = list(
+            selectors.objectives_for_cycle(organization=org, cycle=cycle, viewer=me, owner=me)
+        )
+    rows = [r for g in groups.values() for r in g.rows if r.can_check_in]
+    summary = WeekSummary(week=week, done=sum(r.checked_in for r in rows), total=len(rows))
+    return {
+        "cycle": cycle,
+        "groups": list(groups.values()),
+        "owned_objectives": owned,
+        "summary": summary,
+        "organization": org,
+    }
+
+
+@org_required
+def my_okrs(request: HttpRequest, org_slug: str) -> HttpResponse:
+    return render(request, "okrs/work/my_okrs.html", my_okrs_data(request))
+
+
+def _kr_for_check_in(request: HttpRequest, key_result_id: int) -> KeyResult:
+    return selectors.get_key_result(
+        organization=request.organization, pk=key_result_id, viewer=request.membership
+    )
+
+
+def _form_context(request: HttpRequest, kr: KeyResult, form: CheckInForm) -> dict:
+    return {
+        "kr": kr,
+        "form": form,
+        "organization": request.organization,
+        "next": safe_next(request, org_url(request, "my_okrs")),
+    }
+
+
+@org_required
+def check_in(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpResponse:
+    """GET: the check-in form (inline fragment for htmx, else a page). POST: record it."""
+    kr = _kr_for_check_in(request, key_result_id)
+    me = request.membership
+    if not policy.can_check_in(me, kr):
+        return forbidden(request, "Only the owner, contributors and unit leads can check in.")
+    prefix = f"kr{kr.pk}"
+    if request.method == "POST":
+        form = CheckInForm(request.POST, prefix_id=prefix)
+        if form.is_valid():
+            try:
+                services.record_check_in(key_result=kr, actor=me, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                attach_errors(form, exc)
+            else:
+                if request.htmx:
+                    return _checked_in_fragment(request, kr)
+                messages.success(request, f"Checked in on “{kr.title}”.")
+                return redirect(safe_next(request, org_url(request, "my_okrs")))
+    else:
+        form = CheckInForm(key_result=kr, prefix_id=prefix)
+    ctx = _form_context(request, kr, form)
+    status = htmx_form_status(request, form)
+    if request.htmx:
+        return render(request, "okrs/work/my_okrs.html#checkin-form", ctx, status=status)
+    return render(request, "okrs/work/check_in.html", ctx, status=status)
+
+
+def _checked_in_fragment(request: HttpRequest, kr: KeyResult) -> HttpResponse:
+    """The updated row, plus out-of-band swaps for every objective bar up the chain and the
+    week summary, so the page reflects the check-in without a reload."""
+    data = my_okrs_data(request)
+    row = next((r for g in data["groups"] for r in g.rows if r.kr.pk == kr.pk), None)
+    if row is None:  # a unit lead checking in on a KR that is not on their own list
+        fresh = _kr_for_check_in(request, kr.pk)
+        row = KrRow(fresh, checked_in=True, can_check_in=True)
+    chain = [row.kr.objective, *visible_chain(request.membership, row.kr.objective)]
+    return render(
+        request,
+        "okrs/work/_checked_in.html",
+        # autofocus keeps keyboard users on this row (htmx focuses it after the swap).
+        {**data, "row": row, "chain": chain, "oob": True, "focus_action": True},
+    )
+
+
+@org_required
+def key_result_row(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpResponse:
+    """One My OKRs row (the inline form's Cancel); without htmx, the key result page."""
+    kr = _kr_for_check_in(request, key_result_id)
+    if not request.htmx:
+        return redirect(org_url(request, "key_result_detail", key_result_id=kr.pk))
+    week = selectors.iso_week(request.organization, timezone.now())
+    (row,) = _rows(request, [kr], week)
+    return render(
+        request,
+        "okrs/work/my_okrs.html#kr-row",
+        {"row": row, "organization": request.organization},
+    )

@@ -19,7 +19,9 @@ def resolve_cycle(request: HttpRequest, cycle_id: int | None) -> Cycle | None:
     return selectors.current_cycle(organization=request.organization)
 
 
-def paginate(request: HttpRequest, items, *, param: str = "page", per_page: int = PAGE_SIZE) -> Page:
+def paginate(
+    request: HttpRequest, items, *, param: str = "page", per_page: int = PAGE_SIZE
+) -> Page:
     """A page of `items`; a bad or out-of-range page number falls back to the nearest page."""
     return Paginator(items, per_page).get_page(request.GET.get(param))
 

@@ -39,11 +39,9 @@ def cycle_overview(request, org_slug, cycle_id=None):
         objectives = list(
             selectors.objectives_for_cycle(
                 organization=org, cycle=cycle, viewer=viewer, level=Level.COMPANY
-            ).annotate(kr_count=Count("key_results", distinct=True))
+            )
         )
-    company_progress = (
-        sum(o.progress for o in objectives) / len(objectives) if objectives else 0.0
-    )
+    company_progress = sum(o.progress for o in objectives) / len(objectives) if objectives else 0.0
     context = {
         "cycle": cycle,
         "cycles": cycles,

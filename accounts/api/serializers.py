@@ -1,0 +1,79 @@
+"""Shapes of the accounts endpoints. No logic: services and selectors decide."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import Membership, OrgUnit, Role
+
+
+class StrictSerializerMixin:
+    """Rejects request fields the serializer does not know, listing them (400)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            allowed = writable | set(getattr(self, "extra_allowed_fields", ()))
+            unknown = sorted(str(key) for key in data if key not in allowed)
+            if unknown:
+                raise serializers.ValidationError(
+                    {key: ["Unknown field: this API does not accept it."] for key in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class TokenObtainSerializer(StrictSerializerMixin, serializers.Serializer):
+    """Credentials for a new personal API token."""
+
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    name = serializers.CharField(
+        max_length=80, required=False, help_text="Label for the new token (default: “API”)."
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    """A new personal API token; the raw value is shown only here."""
+
+    token = serializers.CharField(help_text="The raw token. Shown once: store it now.")
+    name = serializers.CharField()
+    prefix = serializers.CharField()
+
+
+class OrganizationSerializer(serializers.Serializer):
+    """An organization as seen through the caller's membership in it."""
+
+    slug = serializers.SlugField(source="organization.slug", read_only=True)
+    name = serializers.CharField(source="organization.name", read_only=True)
+    timezone = serializers.CharField(source="organization.timezone", read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A person's seat in the organization (ids reference memberships and units)."""
+
+    user_email = serializers.EmailField(source="user.email", read_only=True)
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user_email",
+            "name",
+            "role",
+            "unit",
+            "reports_to",
+            "title",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    """A department or team; `lead` is a membership id."""
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "name", "kind", "parent", "lead"]
+        read_only_fields = fields

@@ -1,0 +1,130 @@
+"""Forms for the people pages. Every queryset is scoped to the organization, so an id from
+another organization fails validation ("Select a valid choice") and nothing is written."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Membership, Organization, OrgUnit, Role
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field if the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.name} ({obj.user.email})"
+
+
+def _units(organization: Organization):
+    return OrgUnit.objects.filter(organization=organization).order_by("name")
+
+
+def _members(organization: Organization):
+    return (
+        Membership.objects.filter(organization=organization, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(choices=OrgUnit.Kind.choices, initial=OrgUnit.Kind.TEAM)
+    parent = forms.ModelChoiceField(
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        label="Part of",
+        empty_label="— top level (reports to the company) —",
+    )
+    lead = MemberChoiceField(queryset=Membership.objects.none(), required=False, empty_label="—")
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = _units(organization)
+        self.fields["lead"].queryset = _members(organization)
+
+
+class MemberForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    title = forms.CharField(max_length=120, required=False, label="Job title")
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="—")
+    reports_to = MemberChoiceField(
+        queryset=Membership.objects.none(), required=False, label="Reports to", empty_label="—"
+    )
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(organization)
+        self.fields["reports_to"].queryset = _members(organization)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="—")
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(organization)
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    timezone = forms.ChoiceField(choices=_timezone_choices, label="Time zone")
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "timezone",
+            "checkin_weekday",
+            "checkin_hour",
+            "followup_weekday",
+            "remind_contributors",
+            "digest_cadence",
+            "fiscal_year_start_month",
+        ]
+        labels = {
+            "checkin_weekday": "Check-in day",
+            "checkin_hour": "Check-in hour",
+            "followup_weekday": "Follow-up reminder day",
+            "remind_contributors": "Remind contributors too",
+            "digest_cadence": "Digest",
+            "fiscal_year_start_month": "Fiscal year starts in month (1–12)",
+        }
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Your name")
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Repeat the password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return data
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Your name")

@@ -1,0 +1,153 @@
+"""Reads for accounts. Every function takes the organization and filters on it first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, Organization, OrgUnit, User
+
+
+def units_for_org(*, organization: Organization) -> list[OrgUnit]:
+    """Units in tree order (tree_depth set), with their lead and `member_count` of active
+    members. Two queries whatever the size: the tree CTE and one grouped count."""
+    counts = dict(
+        Membership.objects.filter(organization=organization, is_active=True, unit__isnull=False)
+        .values("unit")
+        .annotate(n=Count("id"))
+        .values_list("unit", "n")
+    )
+    units = list(
+        OrgUnit.objects.filter(organization=organization)
+        .with_tree_fields()
+        .tree_filter(organization=organization)
+        .select_related("lead__user")
+    )
+    for unit in units:
+        unit.member_count = counts.get(unit.pk, 0)
+    return units
+
+
+@dataclass
+class UnitNode:
+    unit: OrgUnit
+    children: list[UnitNode] = field(default_factory=list)
+
+
+def unit_tree(*, organization: Organization) -> list[UnitNode]:
+    """The org chart as nested nodes (two queries)."""
+    return unit_tree_from(units_for_org(organization=organization))
+
+
+def unit_tree_from(units: list[OrgUnit]) -> list[UnitNode]:
+    """Nest units already loaded in tree order (from `units_for_org`)."""
+    nodes: dict[int, UnitNode] = {}
+    roots: list[UnitNode] = []
+    for unit in units:
+        node = nodes[unit.pk] = UnitNode(unit)
+        parent = nodes.get(unit.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def get_unit(*, organization: Organization, pk) -> OrgUnit:
+    """A unit of this organization, or Http404."""
+    unit = (
+        OrgUnit.objects.filter(organization=organization, pk=pk)
+        .select_related("lead__user", "parent", "organization")
+        .first()
+    )
+    if unit is None:
+        raise Http404("Unit not found.")
+    return unit
+
+
+def members_for_org(
+    *,
+    organization: Organization,
+    search: str = "",
+    unit: OrgUnit | None = None,
+    role: str = "",
+    include_inactive: bool = False,
+) -> QuerySet[Membership]:
+    """Members with user, unit and manager loaded; filter by name/email/title, unit, role."""
+    members = Membership.objects.filter(organization=organization).select_related(
+        "user", "unit", "reports_to__user"
+    )
+    if not include_inactive:
+        members = members.filter(is_active=True)
+    if search:
+        members = members.filter(
+            Q(user__full_name__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(title__icontains=search)
+        )
+    if unit is not None:
+        members = members.filter(unit=unit)
+    if role:
+        members = members.filter(role=role)
+    return members.order_by("user__full_name", "user__email")
+
+
+def get_membership(*, organization: Organization, pk) -> Membership:
+    """A membership (active or not) of this organization, or Http404."""
+    membership = (
+        Membership.objects.filter(organization=organization, pk=pk)
+        .select_related("user", "unit", "reports_to__user", "organization")
+        .first()
+    )
+    if membership is None:
+        raise Http404("Member not found.")
+    return membership
+
+
+def reports_of(*, organization: Organization, membership: Membership) -> QuerySet[Membership]:
+    """Active direct reports of a member."""
+    return members_for_org(organization=organization).filter(reports_to=membership)
+
+
+def pending_invitations(*, organization: Organization) -> QuerySet[Invitation]:
+    """Invitations not yet accepted, revoked or expired, newest first."""
+    return (
+        Invitation.objects.filter(
+            organization=organization,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("unit", "invited_by__user")
+        .order_by("-created_at")
+    )
+
+
+def get_invitation(*, organization: Organization, pk) -> Invitation:
+    """An invitation of this organization, or Http404."""
+    invitation = (
+        Invitation.objects.filter(organization=organization, pk=pk)
+        .select_related("organization")
+        .first()
+    )
+    if invitation is None:
+        raise Http404("Invitation not found.")
+    return invitation
+
+
+def get_invitation_by_token(*, token: str) -> Invitation | None:
+    """The invitation behind an emailed link (the token is the secret), or None."""
+    return (
+        Invitation.objects.filter(token=token)
+        .select_related("organization", "invited_by__user", "unit")
+        .first()
+    )
+
+
+def memberships_for_user(*, user: User) -> QuerySet[Membership]:
+    """The organizations a person can switch between."""
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organization")
+        .order_by("organization__name")
+    )

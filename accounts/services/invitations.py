@@ -1,0 +1,165 @@
+"""Invitations: invite by email, (re)send, revoke, accept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, Organization, OrgUnit, Role, User, _new_token
+from accounts.services.common import require_admin, require_same_org
+
+INVITATION_DAYS = 14
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": "Enter a valid email address."}) from exc
+    return email
+
+
+def invitation_url(invitation: Invitation) -> str:
+    """Absolute link to the accept page (emails leave the request, so use SITE_URL)."""
+    path = reverse("accounts:accept_invitation", kwargs={"token": invitation.token})
+    return f"{settings.SITE_URL}{path}"
+
+
+def send_invitation_email(invitation: Invitation) -> None:
+    """Email the invitation link, as text plus simple HTML."""
+    context = {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "inviter": invitation.invited_by.name if invitation.invited_by else "",
+        "url": invitation_url(invitation),
+        "days": INVITATION_DAYS,
+    }
+    subject = f"You are invited to {invitation.organization.name} on Cairn"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("email/accounts/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(
+        render_to_string("email/accounts/invitation.html", context), "text/html"
+    )
+    message.send()
+
+
+def invite_member(
+    *,
+    organization: Organization,
+    actor: Membership,
+    email: str,
+    role: str = Role.MEMBER,
+    unit: OrgUnit | None = None,
+) -> Invitation:
+    """Invite someone by email. A pending invitation for the same address is refreshed and
+    re-sent rather than duplicated; an active member cannot be invited again."""
+    require_admin(actor, organization)
+    email = _clean_email(email)
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose one of the listed roles."})
+    require_same_org(unit, organization, "unit", "unit")
+    with transaction.atomic():
+        if Membership.objects.filter(
+            organization=organization, user__email__iexact=email, is_active=True
+        ).exists():
+            raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
+        now = timezone.now()
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(
+                organization=organization,
+                email__iexact=email,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+            )
+            .first()
+        )
+        if invitation is None:
+            invitation = Invitation(organization=organization, email=email)
+        # A fresh token on re-send: an older leaked link stops working.
+        invitation.token = _new_token()
+        invitation.role = role
+        invitation.unit = unit
+        invitation.invited_by = actor
+        invitation.expires_at = now + timedelta(days=INVITATION_DAYS)
+        invitation.save()
+        transaction.on_commit(lambda: send_invitation_email(invitation))
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, actor: Membership) -> Invitation:
+    """Cancel a pending invitation; its link stops working."""
+    require_admin(actor, invitation.organization)
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation was already accepted.")
+    Invitation.objects.filter(pk=invitation.pk, organization=invitation.organization).update(
+        revoked_at=timezone.now()
+    )
+    invitation.refresh_from_db()
+    return invitation
+
+
+def accept_invitation(
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    full_name: str = "",
+    password: str = "",
+) -> Membership:
+    """Turn an invitation into a membership.
+
+    A logged-in `user` accepts for themselves (their email must match the invitation).
+    Without a user, a new account is created from `full_name` and `password`.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_pending:
+            raise ValidationError("This invitation is no longer valid. Ask an admin for a new one.")
+        if user is None:
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                raise ValidationError(
+                    "An account with this email already exists. Log in to accept the invitation."
+                )
+            full_name = (full_name or "").strip()
+            if not full_name:
+                raise ValidationError({"full_name": "Tell us your name."})
+            candidate = User(email=invitation.email, full_name=full_name[:150])
+            try:
+                validate_password(password, candidate)
+            except ValidationError as exc:
+                raise ValidationError({"password1": exc.messages}) from exc
+            user = User.objects.create_user(
+                email=invitation.email, password=password, full_name=full_name[:150]
+            )
+        elif user.email.lower() != invitation.email.lower():
+            raise PermissionDenied(
+                f"This invitation is for {invitation.email}. Log in with that address to accept."
+            )
+        membership, created = Membership.objects.get_or_create(
+            organization=invitation.organization,
+            user=user,
+            defaults={"role": invitation.role, "unit": invitation.unit},
+        )
+        if not created and not membership.is_active:
+            # A former member comes back with the role the admin chose now.
+            membership.is_active = True
+            membership.role = invitation.role
+            membership.unit = invitation.unit or membership.unit
+            membership.save(update_fields=["is_active", "role", "unit"])
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership

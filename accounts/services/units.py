@@ -1,0 +1,139 @@
+"""Org-unit services: create, rename, move, set lead, delete."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from accounts.models import Membership, Organization, OrgUnit
+from accounts.services.common import UNSET, require_admin, require_same_org
+
+
+def _check_name_free(
+    *, organization: Organization, parent: OrgUnit | None, name: str, exclude_pk=None
+) -> None:
+    siblings = OrgUnit.objects.filter(organization=organization, parent=parent, name__iexact=name)
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    if siblings.exists():
+        where = f"in {parent.name}" if parent else "at the top level"
+        raise ValidationError({"name": f"There is already a unit called “{name}” {where}."})
+
+
+def _check_lead(organization: Organization, lead: Membership | None) -> None:
+    require_same_org(lead, organization, "lead", "lead")
+    if lead is not None and not lead.is_active:
+        raise ValidationError({"lead": "The lead must be an active member."})
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the unit a name."})
+    if len(name) > 120:
+        raise ValidationError({"name": "Keep the name under 120 characters."})
+    return name
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    organization: Organization,
+    actor: Membership,
+    name: str,
+    kind: str = OrgUnit.Kind.TEAM,
+    parent: OrgUnit | None = None,
+    lead: Membership | None = None,
+) -> OrgUnit:
+    """Create a department or team under `parent` (None = top level)."""
+    require_admin(actor, organization)
+    name = _clean_name(name)
+    require_same_org(parent, organization, "parent", "parent unit")
+    _check_lead(organization, lead)
+    _check_name_free(organization=organization, parent=parent, name=name)
+    unit = OrgUnit(organization=organization, name=name, kind=kind, parent=parent, lead=lead)
+    unit.full_clean(validate_constraints=False)
+    unit.save()
+    return unit
+
+
+@transaction.atomic
+def update_unit(
+    *,
+    unit: OrgUnit,
+    actor: Membership,
+    name: str | None = None,
+    kind: str | None = None,
+    parent=UNSET,
+    lead=UNSET,
+) -> OrgUnit:
+    """Change any of name, kind, parent (move) and lead; unchanged when not given."""
+    organization = unit.organization
+    require_admin(actor, organization)
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk, organization=organization)
+    if name is not None:
+        unit.name = _clean_name(name)
+    if kind is not None:
+        unit.kind = kind
+    if parent is not UNSET:
+        require_same_org(parent, organization, "parent", "parent unit")
+        if parent is not None:
+            # Moving a unit under itself or one of its descendants would make a loop.
+            inside = OrgUnit.objects.filter(organization=organization).descendants(
+                unit, include_self=True
+            )
+            if inside.filter(pk=parent.pk).exists():
+                raise ValidationError(
+                    {"parent": "A unit cannot be moved under itself or one of its own teams."}
+                )
+        unit.parent = parent
+    if lead is not UNSET:
+        _check_lead(organization, lead)
+        unit.lead = lead
+    _check_name_free(
+        organization=organization, parent=unit.parent, name=unit.name, exclude_pk=unit.pk
+    )
+    unit.full_clean(validate_constraints=False)
+    unit.save()
+    return unit
+
+
+def rename_unit(*, unit: OrgUnit, actor: Membership, name: str) -> OrgUnit:
+    """Rename a unit (names are unique among siblings)."""
+    return update_unit(unit=unit, actor=actor, name=name)
+
+
+def move_unit(*, unit: OrgUnit, actor: Membership, parent: OrgUnit | None) -> OrgUnit:
+    """Move a unit under another one (None = top level); refuses loops."""
+    return update_unit(unit=unit, actor=actor, parent=parent)
+
+
+def set_unit_lead(*, unit: OrgUnit, actor: Membership, lead: Membership | None) -> OrgUnit:
+    """Make an active member of the organization the unit's lead (None clears it)."""
+    return update_unit(unit=unit, actor=actor, lead=lead)
+
+
+def delete_unit(*, unit: OrgUnit, actor: Membership) -> None:
+    """Delete an empty unit: no members, no child units, no objectives."""
+    organization = unit.organization
+    require_admin(actor, organization)
+    with transaction.atomic():
+        unit = OrgUnit.objects.select_for_update().get(pk=unit.pk, organization=organization)
+        if unit.members.exists():
+            raise ValidationError(
+                f"“{unit.name}” still has members. Move them to another unit first."
+            )
+        if OrgUnit.objects.filter(organization=organization, parent=unit).exists():
+            raise ValidationError(
+                f"“{unit.name}” still has teams under it. Move or delete them first."
+            )
+        try:
+            # A savepoint, so the ProtectedError leaves the outer transaction usable.
+            with transaction.atomic():
+                unit.delete()
+        except ProtectedError as exc:
+            # Objective.unit is PROTECT; accounts must not import okrs, so we learn it here.
+            raise ValidationError(
+                f"“{unit.name}” still has objectives. Move or delete them first."
+            ) from exc

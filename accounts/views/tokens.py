@@ -1,0 +1,71 @@
+"""Settings pages for personal API tokens: list, create (shown once), revoke (confirmed)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.api.tokens import (
+    api_tokens_for_user,
+    create_api_token,
+    get_api_token,
+    revoke_api_token,
+)
+
+NEW_TOKEN_SESSION_KEY = "new_api_token"
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=80,
+        help_text="What will use it, e.g. “BI export” or “Laptop script”.",
+    )
+
+
+def _list_context(request, form: TokenForm) -> dict:
+    page = Paginator(api_tokens_for_user(user=request.user), 50).get_page(request.GET.get("page"))
+    return {
+        "form": form,
+        "page": page,
+        "tokens": page.object_list,
+        # Popped: the raw token is shown exactly once, on the page right after creation.
+        "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+    }
+
+
+@login_required
+def token_list(request):
+    return render(request, "accounts/tokens/list.html", _list_context(request, TokenForm()))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_create(request):
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = create_api_token(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "raw": raw}
+            messages.success(request, f"Token “{token.name}” created. Copy it now.")
+            return redirect("accounts:tokens")
+    return render(request, "accounts/tokens/list.html", _list_context(request, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_revoke(request, token_id: int):
+    token = get_api_token(user=request.user, pk=token_id)
+    if request.method == "POST":
+        revoke_api_token(token=token)
+        messages.success(request, f"Token “{token.name}” revoked. It no longer works.")
+        return redirect("accounts:tokens")
+    return render(request, "accounts/tokens/confirm_revoke.html", {"token": token})

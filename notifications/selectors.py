@@ -1,0 +1,200 @@
+"""Reads for notifications. Every function takes the organization and filters on it first;
+each runs a constant number of queries however many members or KRs there are."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from accounts.models import Membership, Organization, OrgUnit, Role
+from notifications.models import Notification, NotificationLog, NotificationOptOut
+from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
+
+
+def active_cycle(*, organization: Organization) -> Cycle | None:
+    """The organization's active cycle (newest if several); closed/planning cycles never count."""
+    return (
+        Cycle.objects.filter(organization=organization, status=Cycle.Status.ACTIVE)
+        .order_by("-start_date", "-id")
+        .first()
+    )
+
+
+def cycle_key_results(*, organization: Organization, cycle: Cycle) -> list[KeyResult]:
+    """All KRs of a cycle with objective, unit and owner loaded (one query)."""
+    return list(
+        KeyResult.objects.filter(organization=organization, objective__cycle=cycle)
+        .select_related("objective", "objective__unit", "owner", "owner__user")
+        .order_by("objective__title", "id")
+    )
+
+
+def contributors_by_key_result(
+    *, organization: Organization, key_results: list[KeyResult]
+) -> dict[int, list[int]]:
+    """KR id → contributor membership ids (one query)."""
+    rows = KeyResultContributor.objects.filter(
+        organization=organization, key_result__in=[kr.pk for kr in key_results]
+    ).values_list("key_result_id", "membership_id")
+    result: dict[int, list[int]] = defaultdict(list)
+    for kr_id, membership_id in rows:
+        result[kr_id].append(membership_id)
+    return result
+
+
+def checked_in_key_result_ids(*, organization: Organization, week: str, cycle: Cycle) -> set[int]:
+    """KRs of the cycle that already have a check-in in this ISO week (one query)."""
+    return set(
+        CheckIn.objects.filter(
+            organization=organization, week=week, key_result__objective__cycle=cycle
+        ).values_list("key_result_id", flat=True)
+    )
+
+
+@dataclass
+class DueRecipient:
+    """A member and exactly the KRs they still have to check in on this week."""
+
+    membership: Membership
+    key_results: list[KeyResult] = field(default_factory=list)
+
+
+def due_recipients(
+    *, organization: Organization, week: str, include_contributors: bool
+) -> list[DueRecipient]:
+    """Owners (and contributors if asked) of active-cycle KRs not yet checked in this week.
+
+    Inactive members are included on purpose: the sender logs them as skipped with a reason.
+    """
+    cycle = active_cycle(organization=organization)
+    if cycle is None:
+        return []
+    key_results = cycle_key_results(organization=organization, cycle=cycle)
+    done = checked_in_key_result_ids(organization=organization, week=week, cycle=cycle)
+    due = [kr for kr in key_results if kr.pk not in done]
+    per_member: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in due:
+        per_member[kr.owner_id].append(kr)
+    if include_contributors and due:
+        contributors = contributors_by_key_result(organization=organization, key_results=due)
+        for kr in due:
+            for membership_id in contributors.get(kr.pk, []):
+                if kr not in per_member[membership_id]:
+                    per_member[membership_id].append(kr)
+    members = memberships_by_id(organization=organization, ids=list(per_member))
+    return [
+        DueRecipient(membership=members[mid], key_results=krs)
+        for mid, krs in sorted(per_member.items())
+        if mid in members
+    ]
+
+
+def memberships_by_id(*, organization: Organization, ids: list[int]) -> dict[int, Membership]:
+    """Memberships of this organization with these ids (others' ids are simply absent)."""
+    rows = Membership.objects.filter(organization=organization, pk__in=ids).select_related(
+        "user", "unit"
+    )
+    return {m.pk: m for m in rows}
+
+
+def digest_readers(*, organization: Organization, kind: str) -> list[Membership]:
+    """Who reads this digest kind: KR owners, unit leads, executives or champions."""
+    members = Membership.objects.filter(organization=organization).select_related("user", "unit")
+    if kind == "digest_owner":
+        cycle = active_cycle(organization=organization)
+        if cycle is None:
+            return []
+        owner_ids = KeyResult.objects.filter(
+            organization=organization, objective__cycle=cycle
+        ).values("owner_id")
+        return list(members.filter(pk__in=owner_ids).order_by("pk"))
+    if kind == "digest_lead":
+        lead_ids = OrgUnit.objects.filter(organization=organization, lead__isnull=False).values(
+            "lead_id"
+        )
+        return list(members.filter(pk__in=lead_ids).order_by("pk"))
+    role = {"digest_executive": Role.EXECUTIVE, "digest_champion": Role.CHAMPION}.get(kind)
+    if role is None:
+        return []
+    return list(members.filter(role=role).order_by("pk"))
+
+
+def opted_out_kinds(*, organization: Organization, membership: Membership) -> set[str]:
+    return set(
+        NotificationOptOut.objects.filter(
+            organization=organization, membership=membership
+        ).values_list("kind", flat=True)
+    )
+
+
+def opted_out_member_ids(*, organization: Organization, kind: str, ids: list[int]) -> set[int]:
+    return set(
+        NotificationOptOut.objects.filter(
+            organization=organization, kind=kind, membership_id__in=ids
+        ).values_list("membership_id", flat=True)
+    )
+
+
+def logs_for(
+    *, organization: Organization, kind: str, period: str, ids: list[int]
+) -> dict[int, NotificationLog]:
+    rows = NotificationLog.objects.filter(
+        organization=organization, kind=kind, period=period, recipient_id__in=ids
+    )
+    return {row.recipient_id: row for row in rows}
+
+
+def notifications_for_member(
+    *, organization: Organization, membership: Membership
+) -> QuerySet[Notification]:
+    return Notification.objects.filter(organization=organization, recipient=membership)
+
+
+def unread_count(*, organization: Organization, membership: Membership) -> int:
+    return (
+        notifications_for_member(organization=organization, membership=membership)
+        .filter(read_at__isnull=True)
+        .count()
+    )
+
+
+def notification_log(
+    *,
+    organization: Organization,
+    kind: str = "",
+    status: str = "",
+    period: str = "",
+) -> QuerySet[NotificationLog]:
+    """The organization's log, newest first, with recipients loaded; optional filters."""
+    rows = NotificationLog.objects.filter(organization=organization).select_related(
+        "recipient__user"
+    )
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    if period:
+        rows = rows.filter(period=period)
+    return rows
+
+
+def progress_before(
+    *, organization: Organization, key_results: list[KeyResult], before: datetime
+) -> dict[int, float]:
+    """KR id → progress recorded by its latest check-in strictly before `before` (one query)."""
+    rows = (
+        CheckIn.objects.filter(
+            organization=organization,
+            key_result__in=[kr.pk for kr in key_results],
+            created_at__lt=before,
+        )
+        .order_by("key_result_id", "-created_at")
+        .values_list("key_result_id", "progress")
+    )
+    result: dict[int, float] = {}
+    for kr_id, progress in rows:
+        result.setdefault(kr_id, progress)
+    return result

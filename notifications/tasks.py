@@ -1,0 +1,117 @@
+"""Celery tasks: hourly dispatch → one task per organization → one task per recipient batch.
+
+Tasks take ids and ISO strings only, reload rows, and call planning/delivery; they are
+idempotent (the NotificationLog claim), `acks_late` (a killed worker's message comes back)
+and retry transient SMTP trouble with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from celery import shared_task
+
+from accounts.models import Organization
+from notifications import planning
+from notifications.delivery import TransientDeliveryError, deliver_batch, fail_pending
+from notifications.schedule import parse_now
+
+logger = logging.getLogger("cairn.notifications")
+BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "50"))
+
+
+@shared_task(name="notifications.tasks.dispatch", acks_late=True)
+def dispatch(now: str | None = None) -> dict:
+    """Find the organizations whose local check-in hour has come and fan out per organization."""
+    at = parse_now(now)
+    due = planning.due_organizations(now=at)
+    for organization, slot in due:
+        dispatch_organization.delay(organization.pk, slot.kinds, slot.period, at.isoformat())
+    logger.info(
+        "notifications dispatch now=%s organizations=%d %s",
+        at.isoformat(),
+        len(due),
+        " ".join(f"{o.slug}:{s.period}:{','.join(s.kinds)}" for o, s in due),
+    )
+    return {"organizations": [o.pk for o, _ in due]}
+
+
+@shared_task(name="notifications.tasks.dispatch_organization", acks_late=True)
+def dispatch_organization(
+    organization_id: int, kinds: list[str], period: str, now: str
+) -> dict[str, int]:
+    """Split each kind's recipients into batches: one task per batch."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return {}
+    batches: dict[str, int] = {}
+    for kind in kinds:
+        ids = planning.recipient_ids(organization=organization, kind=kind, period=period)
+        for start in range(0, len(ids), BATCH_SIZE):
+            send_batch.delay(organization_id, kind, period, ids[start : start + BATCH_SIZE], now)
+        batches[kind] = len(ids)
+    logger.info(
+        "notifications fan-out org=%s period=%s recipients=%s batch_size=%d",
+        organization.slug,
+        period,
+        batches,
+        BATCH_SIZE,
+    )
+    return batches
+
+
+@shared_task(
+    name="notifications.tasks.send_batch",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(TransientDeliveryError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def send_batch(
+    self, organization_id: int, kind: str, period: str, membership_ids: list[int], now: str
+) -> dict[str, int]:
+    """Deliver one kind to one batch; safe to run any number of times."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return {}
+    task_id = self.request.id or ""
+    try:
+        counts = deliver_batch(
+            organization=organization,
+            kind=kind,
+            period=period,
+            membership_ids=membership_ids,
+            now=parse_now(now),
+            task_id=task_id,
+        )
+    except TransientDeliveryError as exc:
+        if self.request.retries < self.max_retries:
+            raise
+        failed = fail_pending(
+            organization=organization, task_id=task_id, reason=f"gave up after retries: {exc}"
+        )
+        logger.error(
+            "notifications batch org=%s kind=%s period=%s gave up failed=%d",
+            organization.slug,
+            kind,
+            period,
+            failed,
+        )
+        return {"failed": failed}
+    logger.info(
+        "notifications batch org=%s kind=%s period=%s task=%s sent=%d skipped=%d failed=%d "
+        "already=%d",
+        organization.slug,
+        kind,
+        period,
+        task_id,
+        counts.sent,
+        counts.skipped,
+        counts.failed,
+        counts.already,
+    )
+    return counts.as_dict()

@@ -1,0 +1,27 @@
+"""Request/response shapes of the OKR API. Shape only: services decide what is allowed."""
+
+from okrs.api.serializers.collaboration import (
+    CommentSerializer,
+    InitiativeSerializer,
+    RiskSerializer,
+)
+from okrs.api.serializers.okrs import (
+    AlignmentNodeSerializer,
+    AuditEntrySerializer,
+    CheckInSerializer,
+    CycleSerializer,
+    KeyResultSerializer,
+    ObjectiveSerializer,
+)
+
+__all__ = [
+    "AlignmentNodeSerializer",
+    "AuditEntrySerializer",
+    "CheckInSerializer",
+    "CommentSerializer",
+    "CycleSerializer",
+    "InitiativeSerializer",
+    "KeyResultSerializer",
+    "ObjectiveSerializer",
+    "RiskSerializer",
+]

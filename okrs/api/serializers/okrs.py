@@ -1,0 +1,161 @@
+"""Cycles, objectives, key results, check-ins, alignment and history."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.models import Membership, OrgUnit
+from okrs.api.serializers.fields import (
+    OrgScopedPrimaryKeyRelatedField,
+    StrictModelSerializer,
+    VisibleObjectiveField,
+)
+from okrs.models import AuditEntry, CheckIn, Cycle, KeyResult, Objective
+
+PROGRESS_HELP = "Cached progress, a fraction from 0 to 1."
+VERSION_HELP = (
+    "Row version. Send it back on PUT/PATCH (or as `If-Match`) to avoid overwriting someone "
+    "else's change: a stale version answers 409 (body) or 412 (header)."
+)
+
+
+class CycleSerializer(StrictModelSerializer):
+    """An OKR cycle (e.g. a quarter): planning → active → closed."""
+
+    class Meta:
+        model = Cycle
+        fields = ["id", "name", "start_date", "end_date", "status"]
+        read_only_fields = ["id"]
+
+
+class ObjectiveSerializer(StrictModelSerializer):
+    """An objective; `parent` is the objective it aligns to. Status and progress are computed."""
+
+    cycle = OrgScopedPrimaryKeyRelatedField(Cycle)
+    unit = OrgScopedPrimaryKeyRelatedField(
+        OrgUnit, allow_null=True, required=False, help_text="Required for department/team."
+    )
+    owner = OrgScopedPrimaryKeyRelatedField(Membership, help_text="Membership id.")
+    parent = VisibleObjectiveField(
+        Objective, allow_null=True, required=False, help_text="Objective this one aligns to."
+    )
+    progress = serializers.FloatField(
+        read_only=True, min_value=0, max_value=1, help_text=PROGRESS_HELP
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP
+    )
+
+    class Meta:
+        model = Objective
+        fields = [
+            "id",
+            "cycle",
+            "level",
+            "unit",
+            "owner",
+            "parent",
+            "title",
+            "description",
+            "visibility",
+            "status",
+            "progress",
+            "version",
+        ]
+        read_only_fields = ["id", "status", "progress"]
+
+
+class KeyResultSerializer(StrictModelSerializer):
+    """A key result; `current_value` changes through check-ins, `progress` is computed."""
+
+    objective = VisibleObjectiveField(Objective)
+    owner = OrgScopedPrimaryKeyRelatedField(Membership, help_text="Membership id.")
+    contributors = OrgScopedPrimaryKeyRelatedField(
+        Membership, many=True, required=False, help_text="Membership ids who may check in too."
+    )
+    progress = serializers.FloatField(
+        read_only=True, min_value=0, max_value=1, help_text=PROGRESS_HELP
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP
+    )
+
+    class Meta:
+        model = KeyResult
+        fields = [
+            "id",
+            "objective",
+            "owner",
+            "title",
+            "metric_type",
+            "start_value",
+            "target_value",
+            "current_value",
+            "unit",
+            "unit_label",
+            "weight",
+            "confidence",
+            "progress",
+            "due_date",
+            "contributors",
+            "version",
+        ]
+        read_only_fields = ["id", "current_value", "progress"]
+        extra_kwargs = {
+            "confidence": {"min_value": 0, "max_value": 10},
+            "weight": {"min_value": 0, "max_value": 9999},
+        }
+
+
+class CheckInSerializer(StrictModelSerializer):
+    """The weekly check-in: a second one in the same ISO week updates the first."""
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "id",
+            "key_result",
+            "author",
+            "value",
+            "confidence",
+            "note",
+            "blockers",
+            "created_at",
+        ]
+        read_only_fields = ["id", "key_result", "author", "created_at"]
+        extra_kwargs = {
+            "confidence": {"min_value": 0, "max_value": 10},
+            "note": {"max_length": 5000},
+            "blockers": {"max_length": 5000},
+        }
+
+
+class AlignmentNodeSerializer(serializers.Serializer):
+    """One objective in the alignment tree, with its aligned children nested."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    level = serializers.CharField()
+    unit = serializers.IntegerField(allow_null=True)
+    owner = serializers.IntegerField()
+    status = serializers.CharField()
+    progress = serializers.FloatField(min_value=0, max_value=1)
+    children = serializers.ListField(child=serializers.DictField(), help_text="Nested nodes.")
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    """One change: who (`actor`, a membership id), what, when; `changes` is field → [old, new]."""
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "actor",
+            "action",
+            "target_type",
+            "target_id",
+            "summary",
+            "changes",
+            "created_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,131 @@
+"""Key results (with ETag / If-Match) and their weekly check-ins."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from okrs import selectors, services
+from okrs.api import querysets
+from okrs.api.filters import KeyResultFilter
+from okrs.api.serializers import CheckInSerializer, KeyResultSerializer
+from okrs.api.views.base import IF_MATCH_PARAMETER, OrgViewSet, VersionedMixin, changed_fields
+from okrs.models import KeyResult
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List key results you may see"),
+    retrieve=extend_schema(summary="Get a key result (with an ETag)"),
+    create=extend_schema(summary="Add a key result to an objective"),
+    update=extend_schema(summary="Replace a key result", parameters=[IF_MATCH_PARAMETER]),
+    partial_update=extend_schema(summary="Change a key result", parameters=[IF_MATCH_PARAMETER]),
+    destroy=extend_schema(summary="Delete a key result", parameters=[IF_MATCH_PARAMETER]),
+)
+@extend_schema(tags=["key results"])
+class KeyResultViewSet(VersionedMixin, OrgViewSet, mixins.ListModelMixin, mixins.CreateModelMixin):
+    """Key results you may see. GET sends an `ETag`; writes honour `If-Match` (412) and a body
+    `version` (409). `check-ins/` is the weekly check-in."""
+
+    serializer_class = KeyResultSerializer
+    filterset_class = KeyResultFilter
+    ordering_fields = ["id", "title", "progress", "confidence", "due_date", "last_check_in_at"]
+    ordering = ["id"]
+    lookup_url_kwarg = "key_result_id"
+
+    def get_queryset(self):
+        if self.organization is None:
+            return KeyResult.objects.none()
+        return querysets.visible_key_results(
+            organization=self.organization, viewer=self.membership
+        ).prefetch_related("contributors")
+
+    def get_object(self) -> KeyResult:
+        return selectors.get_key_result(
+            organization=self.organization,
+            pk=self.kwargs[self.lookup_url_kwarg],
+            viewer=self.membership,
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        key_result = self.get_object()
+        self.set_etag(key_result)
+        return Response(self.get_serializer(key_result).data)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        key_result = services.create_key_result(actor=self.membership, **data)
+        self.set_etag(key_result)
+        serializer.instance = key_result
+
+    def update(self, request, *args, **kwargs):
+        key_result = self.get_object()
+        serializer = self.get_serializer(
+            key_result, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        body_version = data.pop("version", None)
+        if "objective" in data and data.pop("objective") != key_result.objective:
+            raise ValidationError({"objective": ["A key result cannot move to another objective."]})
+        self.call_versioned_update(
+            services.update_key_result,
+            row=key_result,
+            body_version=body_version,
+            key_result=key_result,
+            actor=self.membership,
+            **changed_fields(key_result, data),
+        )
+        key_result = self.get_object()
+        self.set_etag(key_result)
+        return Response(self.get_serializer(key_result).data, status=status.HTTP_200_OK)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        key_result = self.get_object()
+        self.precondition_version(key_result)
+        services.delete_key_result(key_result=key_result, actor=self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Check-ins of a key result, newest first",
+        responses={200: CheckInSerializer(many=True)},
+        request=None,
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="The weekly check-in: value, confidence, note, blockers",
+        description="One check-in per key result per ISO week (organization time zone): a "
+        "second one in the same week updates the first. Updates the KR's current value, "
+        "confidence and progress and rolls progress up the alignment chain.",
+        request=CheckInSerializer,
+        responses={201: CheckInSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="check-ins",
+        serializer_class=CheckInSerializer,
+        filter_backends=[],
+    )
+    def check_ins(self, request, *args, **kwargs):
+        key_result = self.get_object()
+        if request.method == "POST":
+            serializer = CheckInSerializer(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            check_in = services.record_check_in(
+                key_result=key_result, actor=self.membership, **serializer.validated_data
+            )
+            return Response(CheckInSerializer(check_in).data, status=status.HTTP_201_CREATED)
+        rows = selectors.check_ins_for_key_result(
+            organization=self.organization, key_result=key_result
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(CheckInSerializer(page, many=True).data)

@@ -1,0 +1,107 @@
+"""Create / edit an objective. Every choice is limited to the member's organization."""
+
+from __future__ import annotations
+
+from django import forms
+
+from okrs import selectors
+from okrs.forms.base import MemberChoiceField, StyledForm, members_of, units_of
+from okrs.models import Cycle, Level, Objective, Status
+
+
+class ObjectiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Objective) -> str:
+        return f"{obj.title} ({obj.get_level_display()})"
+
+
+class ObjectiveForm(StyledForm):
+    title = forms.CharField(label="Title", max_length=200)
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    cycle = forms.ModelChoiceField(label="Cycle", queryset=None, empty_label=None)
+    level = forms.ChoiceField(label="Level", choices=Level.choices)
+    unit = forms.ModelChoiceField(
+        label="Department or team",
+        queryset=None,
+        required=False,
+        help_text="Required for department, team and individual objectives.",
+    )
+    owner = MemberChoiceField(label="Owner", queryset=None)
+    parent = ObjectiveChoiceField(
+        label="Aligned to",
+        queryset=None,
+        required=False,
+        empty_label="— not aligned —",
+        help_text="An objective of the same cycle that this one contributes to.",
+    )
+    visibility = forms.ChoiceField(
+        label="Visibility", choices=Objective.Visibility.choices, initial="public"
+    )
+    status_override = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Automatic (from progress and confidence)"), *Status.choices],
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args, organization, viewer=None, instance: Objective | None = None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.instance = instance
+        self.fields["title"].widget.attrs["autofocus"] = True
+        self.fields["cycle"].queryset = Cycle.objects.filter(organization=organization).exclude(
+            status=Cycle.Status.CLOSED
+        )
+        self.fields["unit"].queryset = units_of(organization)
+        self.fields["owner"].queryset = members_of(organization)
+        # Only objectives the member can see: a private title must not leak through a <select>.
+        parents = Objective.objects.filter(organization=organization).filter(
+            selectors.visible_objectives_q(viewer)
+        )
+        if instance is not None:
+            # The cycle of an existing objective does not change; a parent may not be itself.
+            del self.fields["cycle"]
+            self.initial.setdefault("version", instance.version)
+            parents = selectors.parent_candidates(
+                organization=organization,
+                cycle=instance.cycle,
+                viewer=viewer,
+                level=Level.INDIVIDUAL,  # any level; the service checks the cascade rule
+                exclude=instance,
+            )
+        else:
+            # A status override is an edit-time decision; new objectives start automatic.
+            del self.fields["status_override"]
+            cycle_id = self.data.get("cycle") or self.initial.get("cycle")
+            cycle_id = getattr(cycle_id, "pk", cycle_id)
+            if str(cycle_id or "").isdigit():
+                parents = parents.filter(cycle_id=int(cycle_id))
+        self.fields["parent"].queryset = parents.order_by("title")
+
+    def clean(self):
+        data = super().clean()
+        level, unit, parent = data.get("level"), data.get("unit"), data.get("parent")
+        if level and level != Level.COMPANY and unit is None and "unit" not in self.errors:
+            self.add_error("unit", "Choose the department or team this objective belongs to.")
+        cycle_id = (
+            self.instance.cycle_id if self.instance else getattr(data.get("cycle"), "pk", None)
+        )
+        if parent is not None and cycle_id and parent.cycle_id != cycle_id:
+            self.add_error("parent", "The aligned objective must be in the same cycle.")
+        return data
+
+    @staticmethod
+    def initial_for(objective: Objective) -> dict:
+        fields = ("title", "description", "level", "unit", "owner", "parent", "visibility")
+        return {name: getattr(objective, name) for name in (*fields, "status_override")}
+
+    def service_fields(self) -> dict:
+        """The cleaned data as keyword arguments for create/update_objective."""
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        if data.get("level") == Level.COMPANY:
+            data["unit"] = None
+        return data

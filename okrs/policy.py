@@ -1,0 +1,226 @@
+"""Who may do what: the DESIGN "Who may do what" table as predicates.
+
+Pure functions of a `Membership` and already-loaded rows. Services call `require(...)`;
+templates and the API call the `can_*` predicates to show or hide controls. The only query
+is `unit_ids_led_by`, computed once per membership object and cached on it.
+
+Every predicate first checks that the row belongs to the member's organization, so a
+membership of one tenant can never act on another tenant's row, whatever its role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import Membership, OrgUnit, Role
+from okrs.models import Cycle, Initiative, KeyResult, Objective
+
+_LED_CACHE_ATTR = "_cairn_led_unit_ids"
+
+
+def require(allowed: bool, message: str) -> None:
+    """Raise `PermissionDenied(message)` unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _same_org(m: Membership | None, row: Any) -> bool:
+    return (
+        m is not None
+        and m.is_active
+        and row is not None
+        and row.organization_id == m.organization_id
+    )
+
+
+def _is_admin_or_exec(m: Membership) -> bool:
+    return m.role in (Role.ADMIN, Role.EXECUTIVE)
+
+
+def unit_ids_led_by(membership: Membership | None) -> set[int]:
+    """Ids of the units this member leads, plus all their descendants.
+
+    One query (all units of the organization, three columns), cached on the membership
+    object: the org chart is small and a request asks this many times.
+    """
+    if membership is None or membership.pk is None:
+        return set()
+    cached = getattr(membership, _LED_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    rows = list(
+        OrgUnit.objects.filter(organization_id=membership.organization_id).values_list(
+            "id", "parent_id", "lead_id"
+        )
+    )
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id, _lead in rows:
+        children.setdefault(parent_id, []).append(unit_id)
+    led: set[int] = set()
+    stack = [unit_id for unit_id, _parent, lead_id in rows if lead_id == membership.pk]
+    while stack:
+        unit_id = stack.pop()
+        if unit_id in led:  # defensive against a corrupted (cyclic) tree
+            continue
+        led.add(unit_id)
+        stack.extend(children.get(unit_id, ()))
+    setattr(membership, _LED_CACHE_ATTR, led)
+    return led
+
+
+def is_unit_lead(m: Membership | None) -> bool:
+    """Whether the member leads at least one unit."""
+    return bool(unit_ids_led_by(m))
+
+
+def can_manage_org(m: Membership | None) -> bool:
+    """Org chart, members, roles, settings: admins only."""
+    return m is not None and m.is_active and m.role == Role.ADMIN
+
+
+def can_manage_cycles(m: Membership | None) -> bool:
+    """Create, edit, activate cycles and copy unfinished OKRs: admins and executives."""
+    return m is not None and m.is_active and _is_admin_or_exec(m)
+
+
+def can_create_objective(
+    m: Membership | None, *, level: str, unit: OrgUnit | None, owner: Membership | None
+) -> bool:
+    """Company: admin/exec. Department/team: admin/exec or a lead of the unit or an ancestor.
+    Individual: one's own, or as lead of the owner's unit (or above) or the owner's manager."""
+    if m is None or not m.is_active:
+        return False
+    if level == "company":
+        return _is_admin_or_exec(m)
+    if level in ("department", "team"):
+        if unit is None or unit.organization_id != m.organization_id:
+            return False
+        return _is_admin_or_exec(m) or unit.pk in unit_ids_led_by(m)
+    if level == "individual":
+        if owner is None or owner.organization_id != m.organization_id:
+            return False
+        if owner.pk == m.pk or owner.reports_to_id == m.pk:
+            return True
+        return owner.unit_id is not None and owner.unit_id in unit_ids_led_by(m)
+    return False
+
+
+def can_edit_objective(m: Membership | None, objective: Objective) -> bool:
+    """The create rule for that objective, plus its owner."""
+    if not _same_org(m, objective):
+        return False
+    if objective.owner_id == m.pk:
+        return True
+    return can_create_objective(
+        m, level=objective.level, unit=objective.unit, owner=objective.owner
+    )
+
+
+def can_view_objective(m: Membership | None, objective: Objective) -> bool:
+    """Public: everyone in the org. Private: owner, the owner's manager, leads of its unit
+    chain, executives and admins."""
+    if not _same_org(m, objective):
+        return False
+    if objective.visibility != "private" or _is_admin_or_exec(m):
+        return True
+    if objective.owner_id == m.pk:
+        return True
+    if objective.unit_id is not None and objective.unit_id in unit_ids_led_by(m):
+        return True
+    return objective.owner.reports_to_id == m.pk
+
+
+def can_edit_key_result(m: Membership | None, kr: KeyResult) -> bool:
+    """Whoever may edit the objective, or the KR's owner."""
+    if not _same_org(m, kr):
+        return False
+    return kr.owner_id == m.pk or can_edit_objective(m, kr.objective)
+
+
+def is_contributor(m: Membership | None, kr: KeyResult) -> bool:
+    """Uses prefetched contributors when present, otherwise one small query."""
+    if m is None or kr.pk is None:
+        return False
+    cache = getattr(kr, "_prefetched_objects_cache", {})
+    if "contributors" in cache:
+        return any(c.pk == m.pk for c in cache["contributors"])
+    return kr.contributors.filter(pk=m.pk).exists()
+
+
+def leads_objective_unit(m: Membership, objective: Objective) -> bool:
+    """Whether the member leads the objective's unit or one above it."""
+    return objective.unit_id is not None and objective.unit_id in unit_ids_led_by(m)
+
+
+def can_check_in(m: Membership | None, kr: KeyResult) -> bool:
+    """KR owner, its contributors, and leads of the objective's unit (or above)."""
+    if not _same_org(m, kr):
+        return False
+    if kr.owner_id == m.pk or leads_objective_unit(m, kr.objective):
+        return True
+    return is_contributor(m, kr)
+
+
+def can_manage_initiatives(m: Membership | None, kr: KeyResult) -> bool:
+    """Admin, exec, unit lead, KR owner; contributors may add (and then edit) their own."""
+    if not _same_org(m, kr):
+        return False
+    if _is_admin_or_exec(m) or kr.owner_id == m.pk or leads_objective_unit(m, kr.objective):
+        return True
+    return is_contributor(m, kr)
+
+
+def can_edit_initiative(m: Membership | None, initiative: Initiative) -> bool:
+    """Managers of the KR's initiatives, or a contributor on an initiative of their own."""
+    if not _same_org(m, initiative):
+        return False
+    kr = initiative.key_result
+    if _is_admin_or_exec(m) or kr.owner_id == m.pk or leads_objective_unit(m, kr.objective):
+        return True
+    own = m.pk in (initiative.assignee_id, initiative.created_by_id)
+    return own and is_contributor(m, kr)
+
+
+def can_comment(m: Membership | None, target: Objective | KeyResult) -> bool:
+    """Anyone who can view the objective (or the KR's objective)."""
+    if not _same_org(m, target):
+        return False
+    objective = target.objective if isinstance(target, KeyResult) else target
+    return can_view_objective(m, objective)
+
+
+def can_view_health(m: Membership | None, unit: OrgUnit | None = None) -> bool:
+    """Admin, exec, champion: everything. Unit leads: their own units (and below)."""
+    if m is None or not m.is_active:
+        return False
+    if m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION):
+        return unit is None or unit.organization_id == m.organization_id
+    led = unit_ids_led_by(m)
+    if unit is None:
+        return bool(led)
+    return unit.organization_id == m.organization_id and unit.pk in led
+
+
+def can_close_cycle(m: Membership | None, cycle: Cycle) -> bool:
+    """Admin, exec, champion."""
+    if not _same_org(m, cycle):
+        return False
+    return m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION)
+
+
+def can_grade(m: Membership | None, objective: Objective) -> bool:
+    """Admin, exec, champion, a lead of the objective's unit (or above), the owner."""
+    if not _same_org(m, objective):
+        return False
+    if m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION) or objective.owner_id == m.pk:
+        return True
+    return leads_objective_unit(m, objective)
+
+
+def can_delete_comment(m: Membership | None, comment: Any) -> bool:
+    """The author, or an admin (moderation)."""
+    if not _same_org(m, comment):
+        return False
+    return comment.author_id == m.pk or m.role == Role.ADMIN

@@ -1,0 +1,56 @@
+"""Tenant-scoped reads of OKR data (web, API and Celery all call these).
+
+Every selector takes `organization` and filters on it first; list selectors load what
+their pages need in a constant number of queries. See docs/decisions/0001.
+"""
+
+from okrs.selectors.audit import audit_for_objective
+from okrs.selectors.cycles import current_cycle, cycles_for_org, get_cycle
+from okrs.selectors.health import (
+    CheckInRate,
+    HealthReport,
+    UnitOverview,
+    health_report,
+    unit_overview,
+    unit_subtree_ids,
+)
+from okrs.selectors.key_results import (
+    check_ins_for_key_result,
+    get_key_result,
+    key_results_for_member,
+)
+from okrs.selectors.objectives import (
+    AlignmentNode,
+    alignment_tree,
+    flatten_tree,
+    get_objective,
+    objectives_for_cycle,
+    parent_candidates,
+    visible_objectives_q,
+)
+from okrs.selectors.weeks import iso_week, week_start
+
+__all__ = [
+    "AlignmentNode",
+    "CheckInRate",
+    "HealthReport",
+    "UnitOverview",
+    "alignment_tree",
+    "audit_for_objective",
+    "check_ins_for_key_result",
+    "current_cycle",
+    "cycles_for_org",
+    "flatten_tree",
+    "get_cycle",
+    "get_key_result",
+    "get_objective",
+    "health_report",
+    "iso_week",
+    "key_results_for_member",
+    "objectives_for_cycle",
+    "parent_candidates",
+    "unit_overview",
+    "unit_subtree_ids",
+    "visible_objectives_q",
+    "week_start",
+]

@@ -1,0 +1,37 @@
+"""Cycle reads, always scoped to one organization."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Organization
+from okrs.models import Cycle
+
+
+def cycles_for_org(*, organization: Organization) -> QuerySet[Cycle]:
+    """The organization's cycles, newest first."""
+    return Cycle.objects.filter(organization=organization).order_by("-start_date", "name")
+
+
+def get_cycle(*, organization: Organization, pk: Any) -> Cycle:
+    """The cycle with this id in this organization, or Http404 (also for bad ids)."""
+    try:
+        return Cycle.objects.select_related("organization").get(
+            organization=organization, pk=int(pk)
+        )
+    except (Cycle.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404("Cycle not found.") from None
+
+
+def current_cycle(*, organization: Organization) -> Cycle | None:
+    """The active cycle (the latest-starting one if several), else the newest planning one,
+    else the newest cycle; None for an organization without cycles."""
+    cycles = list(cycles_for_org(organization=organization).select_related("organization"))
+    for status in (Cycle.Status.ACTIVE, Cycle.Status.PLANNING):
+        for cycle in cycles:
+            if cycle.status == status:
+                return cycle
+    return cycles[0] if cycles else None

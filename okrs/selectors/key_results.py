@@ -1,0 +1,96 @@
+"""Key result and check-in reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.http import Http404
+
+from accounts.models import Membership, Organization
+from okrs import policy
+from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
+from okrs.selectors.cycles import current_cycle
+from okrs.selectors.weeks import iso_week
+
+
+def key_results_for_member(
+    *, organization: Organization, membership: Membership, cycle: Cycle | None = None
+) -> QuerySet[KeyResult]:
+    """KRs the member owns or contributes to in `cycle` (default: the current cycle), with
+    objective, owner and contributors loaded, and annotated with:
+
+    - `is_owner` / `checked_in_this_week` (bool),
+    - `recent_check_ins`: the KR's check-ins, newest first (a list; [0] is the last one).
+    """
+    cycle = cycle or current_cycle(organization=organization)
+    if cycle is None:
+        return KeyResult.objects.none()
+    contributed = KeyResultContributor.objects.filter(
+        organization=organization, membership=membership
+    ).values("key_result_id")
+    this_week = CheckIn.objects.filter(
+        organization=organization,
+        key_result_id=OuterRef("pk"),
+        week=iso_week(organization),
+    )
+    return (
+        KeyResult.objects.filter(organization=organization, objective__cycle=cycle)
+        .filter(Q(owner=membership) | Q(pk__in=contributed))
+        .select_related("objective__cycle", "objective__owner__user", "objective__unit")
+        .select_related("owner__user")
+        .annotate(
+            checked_in_this_week=Exists(this_week),
+            is_owner=ExpressionWrapper(Q(owner=membership), output_field=BooleanField()),
+        )
+        .prefetch_related(
+            Prefetch("contributors", queryset=Membership.objects.select_related("user")),
+            Prefetch(
+                "check_ins",
+                queryset=CheckIn.objects.select_related("author__user").order_by("-created_at"),
+                to_attr="recent_check_ins",
+            ),
+        )
+        .order_by("objective__title", "id")
+    )
+
+
+def get_key_result(*, organization: Organization, pk: Any, viewer: Membership | None) -> KeyResult:
+    """The KR if it is in this organization and its objective is visible to `viewer`."""
+    try:
+        kr = (
+            KeyResult.objects.select_related(
+                "objective__cycle__organization",
+                "objective__owner__user",
+                "objective__unit",
+                "owner__user",
+            )
+            .prefetch_related(
+                Prefetch("contributors", queryset=Membership.objects.select_related("user"))
+            )
+            .get(organization=organization, pk=int(pk))
+        )
+    except (KeyResult.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404("Key result not found.") from None
+    if not policy.can_view_objective(viewer, kr.objective):
+        raise Http404("Key result not found.")
+    return kr
+
+
+def check_ins_for_key_result(
+    *, organization: Organization, key_result: KeyResult
+) -> QuerySet[CheckIn]:
+    """The KR's check-ins, newest first, with their authors."""
+    return (
+        CheckIn.objects.filter(organization=organization, key_result=key_result)
+        .select_related("author__user")
+        .order_by("-created_at", "-id")
+    )

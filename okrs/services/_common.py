@@ -1,0 +1,144 @@
+"""Helpers shared by the write services: errors, audit, value parsing, tenancy guards."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from accounts.models import Membership, Organization
+from okrs.models import AuditEntry, Cycle
+
+CLOSED_MESSAGE = "This cycle is closed; its OKRs can no longer be changed."
+MAX_VALUE = Decimal("99999999999999")  # DecimalField(max_digits=18, decimal_places=4)
+
+
+class ConflictError(ValidationError):
+    """Someone else saved this row since it was loaded (`expected_version` mismatch)."""
+
+
+def ensure_open(cycle: Cycle) -> None:
+    """Refuse any write to the OKRs of a closed cycle."""
+    if cycle.status == Cycle.Status.CLOSED:
+        raise ValidationError(CLOSED_MESSAGE, code="cycle_closed")
+
+
+def ensure_in_org(organization_id: int, row: Any, *, field: str, label: str) -> None:
+    """A linked row (owner, unit, parent…) must belong to the same organization."""
+    if row is not None and row.organization_id != organization_id:
+        raise ValidationError({field: f"Choose a {label} from this organization."})
+
+
+def ensure_active_member(organization_id: int, member: Membership | None, *, field: str) -> None:
+    if member is None:
+        raise ValidationError({field: "Choose a person."})
+    ensure_in_org(organization_id, member, field=field, label="person")
+    if not member.is_active:
+        raise ValidationError({field: f"{member.name} is no longer an active member."})
+
+
+def check_version(row: models.Model, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != row.version:
+        raise ConflictError(
+            "Someone else changed this since you opened it. Reload to see their changes, "
+            "then apply yours again.",
+            code="conflict",
+        )
+
+
+def reject_unknown(fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(unknown)}.")
+
+
+def to_decimal(value: Any, *, field: str, places: int = 4) -> Decimal:
+    """Parse a user-entered number (str, int, float, Decimal, bool) or raise a field error."""
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError({field: "Enter a number."})
+    # Commas are rejected rather than guessed: "1,500" and "1,5" mean different things
+    # in New York and Berlin.
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: "Enter a number."}) from None
+    if not number.is_finite():
+        raise ValidationError({field: "Enter a number."})
+    if abs(number) > MAX_VALUE:
+        raise ValidationError({field: "This number is too large."})
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def to_confidence(value: Any, *, field: str = "confidence") -> int:
+    """Confidence is a whole number from 0 (no chance) to 10 (certain)."""
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError({field: "Confidence must be a whole number from 0 to 10."}) from None
+    if not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= 10:
+        raise ValidationError({field: "Confidence must be a whole number from 0 to 10."})
+    return int(number)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return sorted(_json_value(v) for v in value)
+    return value
+
+
+def snapshot(row: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Current values of `fields` (FKs as ids) in JSON-safe form."""
+    values = {}
+    for name in fields:
+        field = row._meta.get_field(name)
+        attr = field.attname if isinstance(field, models.ForeignKey) else name
+        values[name] = _json_value(getattr(row, attr))
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def audit(
+    *,
+    organization: Organization | int,
+    actor: Membership | None,
+    action: str,
+    target_type: str,
+    target_id: int,
+    objective_id: int | None,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    org_id = organization if isinstance(organization, int) else organization.pk
+    return AuditEntry.objects.create(
+        organization_id=org_id,
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        objective_id_ref=objective_id,
+        summary=summary[:255],
+        changes=changes or {},
+    )
+
+
+def full_clean(row: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """`full_clean` without the TreeNode loop query (services check loops themselves)."""
+    row.clean_fields(exclude=list(exclude))
+    row.validate_unique(exclude=list(exclude))
+    row.validate_constraints(exclude=list(exclude))

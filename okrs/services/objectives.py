@@ -1,0 +1,279 @@
+"""Objectives: create, update, delete, grade. Every write is audited and rolls progress up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Membership, Organization, OrgUnit
+from okrs import policy
+from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Status
+from okrs.services._common import (
+    audit,
+    check_version,
+    diff,
+    ensure_active_member,
+    ensure_in_org,
+    ensure_open,
+    full_clean,
+    reject_unknown,
+    snapshot,
+    to_decimal,
+)
+from okrs.services.rollup import recompute_objective_chain
+
+AUDITED_FIELDS = (
+    "title",
+    "description",
+    "level",
+    "unit",
+    "owner",
+    "parent",
+    "visibility",
+    "status_override",
+    "grade",
+    "retrospective",
+)
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "level",
+    "unit",
+    "owner",
+    "parent",
+    "visibility",
+    "status_override",
+)
+
+
+def _normalise_unit(level: str, unit: OrgUnit | None, owner: Membership) -> OrgUnit | None:
+    """Company objectives have no unit; an individual objective sits in its owner's unit."""
+    if level == Level.COMPANY:
+        return None
+    if level == Level.INDIVIDUAL:
+        return owner.unit
+    if unit is None:
+        raise ValidationError({"unit": f"A {level} objective needs a unit."})
+    return unit
+
+
+def _check_parent(objective: Objective, parent: Objective | None) -> None:
+    """Same organization, same cycle, a level the same or higher, and no loop."""
+    if parent is None:
+        return
+    ensure_in_org(objective.organization_id, parent, field="parent", label="parent objective")
+    if parent.cycle_id != objective.cycle_id:
+        raise ValidationError({"parent": "Align to an objective of the same cycle."})
+    if LEVEL_RANK[parent.level] > LEVEL_RANK[objective.level]:
+        raise ValidationError(
+            {
+                "parent": f"A {objective.get_level_display().lower()} objective cannot align "
+                f"to a lower-level ({parent.get_level_display().lower()}) objective."
+            }
+        )
+    if objective.pk is None:
+        return
+    if parent.pk == objective.pk:
+        raise ValidationError({"parent": "An objective cannot align to itself."})
+    chain = Objective.objects.tree_filter(
+        organization_id=objective.organization_id, cycle_id=objective.cycle_id
+    ).ancestors(parent, include_self=True)
+    if chain.filter(pk=objective.pk).exists():
+        raise ValidationError(
+            {"parent": "That objective is aligned to this one; aligning back would make a loop."}
+        )
+
+
+def _validate(objective: Objective) -> None:
+    org_id = objective.organization_id
+    if objective.level not in Level.values:
+        raise ValidationError({"level": "Choose company, department, team or individual."})
+    ensure_in_org(org_id, objective.cycle, field="cycle", label="cycle")
+    ensure_active_member(org_id, objective.owner, field="owner")
+    ensure_in_org(org_id, objective.unit, field="unit", label="unit")
+    objective.unit = _normalise_unit(objective.level, objective.unit, objective.owner)
+    _check_parent(objective, objective.parent)
+    if objective.status_override and objective.status_override not in Status.values:
+        raise ValidationError({"status_override": "Choose on track, at risk or off track."})
+    full_clean(objective)
+
+
+def create_objective(
+    *,
+    organization: Organization,
+    actor: Membership,
+    cycle: Cycle,
+    level: str,
+    title: str,
+    owner: Membership,
+    unit: OrgUnit | None = None,
+    parent: Objective | None = None,
+    description: str = "",
+    visibility: str = Objective.Visibility.PUBLIC,
+) -> Objective:
+    """Create an objective in `cycle`, aligned to `parent`, and roll progress up."""
+    ensure_in_org(organization.pk, cycle, field="cycle", label="cycle")
+    # The caller's copy may predate a close; the stored status decides.
+    cycle = Cycle.objects.select_related("organization").get(pk=cycle.pk)
+    ensure_open(cycle)
+    objective = Objective(
+        organization=organization,
+        cycle=cycle,
+        level=level,
+        title=(title or "").strip(),
+        owner=owner,
+        unit=unit,
+        parent=parent,
+        description=description or "",
+        visibility=visibility,
+    )
+    _validate(objective)
+    policy.require(
+        policy.can_create_objective(actor, level=level, unit=objective.unit, owner=owner),
+        f"You may not create {level} objectives here.",
+    )
+    with transaction.atomic():
+        objective.save()
+        audit(
+            organization=organization,
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            target_type="objective",
+            target_id=objective.pk,
+            objective_id=objective.pk,
+            summary=f"Created objective “{objective.title}”",
+            changes={k: [None, v] for k, v in snapshot(objective, AUDITED_FIELDS).items() if v},
+        )
+        recompute_objective_chain(objective)
+    return objective
+
+
+def _locked(objective: Objective) -> Objective:
+    return (
+        Objective.objects.select_for_update(of=("self",))
+        .select_related("cycle__organization", "owner", "unit", "parent")
+        .get(pk=objective.pk, organization_id=objective.organization_id)
+    )
+
+
+def update_objective(
+    *, objective: Objective, actor: Membership, expected_version: int | None = None, **fields: Any
+) -> Objective:
+    """Change an objective's editable fields; `ConflictError` if `expected_version` is stale."""
+    reject_unknown(fields, EDITABLE_FIELDS)
+    with transaction.atomic():
+        current = _locked(objective)
+        ensure_open(current.cycle)
+        policy.require(
+            policy.can_edit_objective(actor, current), "You may not edit this objective."
+        )
+        check_version(current, expected_version)
+        before = snapshot(current, AUDITED_FIELDS)
+        old_parent = current.parent
+        for name, value in fields.items():
+            setattr(current, name, value.strip() if name == "title" and value else value)
+        if current.status_override is None:
+            current.status_override = ""
+        _validate(current)
+        after = snapshot(current, AUDITED_FIELDS)
+        # Only a real move needs the right to create there: forms resend unchanged values.
+        if any(before[k] != after[k] for k in ("level", "unit", "owner")):
+            policy.require(
+                policy.can_create_objective(
+                    actor, level=current.level, unit=current.unit, owner=current.owner
+                ),
+                "You may not move this objective there.",
+            )
+        if (
+            current.level != before["level"]
+            and current.children.filter(
+                level__in=[
+                    lv for lv, rank in LEVEL_RANK.items() if rank < LEVEL_RANK[current.level]
+                ]
+            ).exists()
+        ):
+            raise ValidationError(
+                {"level": "Objectives of a higher level are aligned to this one."}
+            )
+        changes = diff(before, snapshot(current, AUDITED_FIELDS))
+        if not changes:
+            return current
+        current.version += 1
+        current.save()
+        audit(
+            organization=current.organization_id,
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            target_type="objective",
+            target_id=current.pk,
+            objective_id=current.pk,
+            summary=f"Updated objective “{current.title}”",
+            changes=changes,
+        )
+        recompute_objective_chain(current)
+        if old_parent is not None and old_parent.pk != current.parent_id:
+            recompute_objective_chain(old_parent)
+    current.refresh_from_db()
+    return current
+
+
+def delete_objective(*, objective: Objective, actor: Membership) -> None:
+    """Delete an objective with its KRs; objectives aligned to it become unaligned."""
+    with transaction.atomic():
+        current = _locked(objective)
+        ensure_open(current.cycle)
+        policy.require(
+            policy.can_edit_objective(actor, current), "You may not delete this objective."
+        )
+        parent = current.parent
+        detached = list(current.children.values_list("id", flat=True))
+        Objective.objects.filter(organization_id=current.organization_id, pk__in=detached).update(
+            parent=None
+        )
+        audit(
+            organization=current.organization_id,
+            actor=actor,
+            action=AuditEntry.Action.DELETE,
+            target_type="objective",
+            target_id=current.pk,
+            objective_id=current.pk,
+            summary=f"Deleted objective “{current.title}”"
+            + (f"; {len(detached)} aligned objective(s) unaligned" if detached else ""),
+            changes=snapshot(current, AUDITED_FIELDS) | {"unaligned_children": detached},
+        )
+        current.delete()
+        if parent is not None:
+            recompute_objective_chain(parent)
+
+
+def grade_objective(
+    *, objective: Objective, actor: Membership, grade: Any, retrospective: str = ""
+) -> Objective:
+    """Set the final grade (0.0–1.0) and retrospective before the cycle closes."""
+    value = float(to_decimal(grade, field="grade"))
+    if not 0.0 <= value <= 1.0:
+        raise ValidationError({"grade": "A grade is between 0.0 and 1.0."})
+    with transaction.atomic():
+        current = _locked(objective)
+        ensure_open(current.cycle)
+        policy.require(policy.can_grade(actor, current), "You may not grade this objective.")
+        before = snapshot(current, ("grade", "retrospective"))
+        current.grade = value
+        current.retrospective = retrospective or ""
+        changes = diff(before, snapshot(current, ("grade", "retrospective")))
+        if changes:
+            current.version += 1
+            current.save(update_fields=["grade", "retrospective", "version", "updated_at"])
+            audit(
+                organization=current.organization_id,
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                target_type="objective",
+                target_id=current.pk,
+                objective_id=current.pk,
+                summary=f"Graded objective “{current.title}”: {value:.1f}",
+                changes=changes,
+            )
+    return current

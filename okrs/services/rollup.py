@@ -1,0 +1,142 @@
+"""Progress roll-up: KR progress from its values, objective progress up the alignment chain.
+
+The math lives in okrs/progress.py; this module only loads the numbers and stores the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from okrs import progress as math
+from okrs.models import Cycle, KeyResult, Objective
+
+
+def recompute_key_result(kr: KeyResult) -> float:
+    """Set `kr.progress` from its metric and values (in memory; the caller saves)."""
+    kr.progress = math.key_result_progress(
+        kr.metric_type, kr.start_value, kr.target_value, kr.current_value
+    )
+    return kr.progress
+
+
+def _plan_date(cycle: Cycle, now: dt.datetime | None) -> dt.date:
+    """The date the linear plan is measured on: today in the org's zone, within the cycle."""
+    if cycle.status == Cycle.Status.CLOSED:
+        return cycle.end_date
+    now = now or timezone.now()
+    return timezone.localtime(now, cycle.organization.tzinfo).date()
+
+
+def _kr_confidence(pairs: list[tuple[float, float, int]]) -> float | None:
+    """Weighted mean confidence of the KRs (weight 0 KRs count as 1 here: they still matter
+    to how sure the owner is); None without KRs."""
+    if not pairs:
+        return None
+    total = sum(max(float(w), 0.0) or 1.0 for _p, w, _c in pairs)
+    return sum((max(float(w), 0.0) or 1.0) * c for _p, w, c in pairs) / total
+
+
+def apply_status(objective: Objective, confidence: float | None, on: dt.date) -> None:
+    """Derive the status (an override, when set, wins)."""
+    cycle = objective.cycle
+    expected = math.expected_progress(cycle.start_date, cycle.end_date, on)
+    derived = math.derive_status(objective.progress, expected, confidence)
+    objective.status = objective.status_override or derived
+
+
+def recompute_objective_chain(objective: Objective | None, *, now: dt.datetime | None = None):
+    """Recompute progress and status of `objective` and each of its ancestors.
+
+    Constant queries whatever the depth: the ancestor chain (one recursive CTE), the KRs of the
+    chain, the children of the chain, one bulk update.
+    """
+    if objective is None:
+        return []
+    # tree_filter keeps the recursive CTE inside one organization's cycle (not the whole table).
+    chain = list(
+        Objective.objects.tree_filter(
+            organization_id=objective.organization_id, cycle_id=objective.cycle_id
+        )
+        .ancestors(objective, include_self=True)
+        .select_related("cycle__organization")
+    )
+    chain_ids = [o.pk for o in chain]
+    krs = defaultdict(list)
+    for obj_id, prog, weight, conf in KeyResult.objects.filter(
+        organization_id=objective.organization_id, objective_id__in=chain_ids
+    ).values_list("objective_id", "progress", "weight", "confidence"):
+        krs[obj_id].append((prog, weight, conf))
+    children: dict[int, dict[int, float]] = defaultdict(dict)
+    for child_id, parent_id, prog in Objective.objects.filter(
+        organization_id=objective.organization_id, parent_id__in=chain_ids
+    ).values_list("id", "parent_id", "progress"):
+        children[parent_id][child_id] = prog
+    on = _plan_date(chain[-1].cycle, now)
+    # Bottom-up: each ancestor sees its child's fresh progress.
+    for node in reversed(chain):
+        pairs = krs[node.pk]
+        node.progress = math.objective_progress(
+            [(p, w) for p, w, _c in pairs], children[node.pk].values()
+        )
+        apply_status(node, _kr_confidence(pairs), on)
+        if node.parent_id is not None:
+            children[node.parent_id][node.pk] = node.progress
+    Objective.objects.bulk_update(chain, ["progress", "status"])
+    if objective.pk == chain[-1].pk:
+        objective.progress, objective.status = chain[-1].progress, chain[-1].status
+    return chain
+
+
+def recompute_cycle(cycle: Cycle, *, now: dt.datetime | None = None) -> None:
+    """Recompute every KR and objective of a cycle, leaves first (seeding, copying, closing)."""
+    objectives = list(Objective.objects.filter(organization_id=cycle.organization_id, cycle=cycle))
+    key_results = list(
+        KeyResult.objects.filter(organization_id=cycle.organization_id, objective__cycle=cycle)
+    )
+    for kr in key_results:
+        recompute_key_result(kr)
+    KeyResult.objects.bulk_update(key_results, ["progress"], batch_size=500)
+    by_objective: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in key_results:
+        by_objective[kr.objective_id].append(kr)
+    recompute_objectives_in_memory(objectives, by_objective, cycle, now=now)
+    Objective.objects.bulk_update(objectives, ["progress", "status"], batch_size=500)
+
+
+def recompute_objectives_in_memory(
+    objectives: Iterable[Objective],
+    krs_by_objective: dict[int, list[KeyResult]],
+    cycle: Cycle,
+    *,
+    now: dt.datetime | None = None,
+) -> None:
+    """Leaves-first progress and status for a set of objectives of one cycle (no queries
+    beyond `cycle.organization`)."""
+    objectives = list(objectives)
+    by_id = {o.pk: o for o in objectives}
+    kids: dict[int, list[Objective]] = defaultdict(list)
+    for o in objectives:
+        if o.parent_id in by_id:
+            kids[o.parent_id].append(o)
+    on = _plan_date(cycle, now)
+    done: set[int] = set()
+
+    def visit(o: Objective, path: frozenset[int]) -> None:
+        if o.pk in done or o.pk in path:
+            return
+        for child in kids[o.pk]:
+            visit(child, path | {o.pk})
+        pairs = [(kr.progress, kr.weight, kr.confidence) for kr in krs_by_objective[o.pk]]
+        o.progress = math.objective_progress(
+            [(p, w) for p, w, _c in pairs], [c.progress for c in kids[o.pk]]
+        )
+        o.cycle = cycle
+        apply_status(o, _kr_confidence(pairs), on)
+        done.add(o.pk)
+
+    for o in objectives:
+        visit(o, frozenset())

@@ -1,0 +1,193 @@
+"""Key result pages: detail (chart, check-ins, initiatives, risks, comments), create, edit,
+delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.tenancy import org_required
+from okrs import policy, selectors, services
+from okrs.charts import key_result_chart
+from okrs.forms import InitiativeForm, KeyResultForm, RiskForm, attach_errors
+from okrs.models import Initiative, KeyResult
+from okrs.views.work_comments import comments_context, post_comment
+from okrs.views.work_common import (
+    LONG_LIST_PAGE_SIZE,
+    forbidden,
+    form_status,
+    org_url,
+    paginate,
+    redirect_to,
+)
+
+
+def get_kr(request: HttpRequest, key_result_id: int) -> KeyResult:
+    """The KR (404 when not in this org or not visible), with contributors loaded for the
+    policy checks."""
+    kr = selectors.get_key_result(
+        organization=request.organization, pk=key_result_id, viewer=request.membership
+    )
+    prefetch_related_objects([kr], "contributors")
+    return kr
+
+
+def initiatives_context(request: HttpRequest, kr: KeyResult, form=None) -> dict:
+    me = request.membership
+    initiatives = list(kr.initiatives.select_related("assignee__user"))
+    for initiative in initiatives:
+        initiative.key_result = kr  # reuse the loaded KR for the policy check (no query)
+        initiative.can_edit = policy.can_edit_initiative(me, initiative)
+    can_manage = policy.can_manage_initiatives(me, kr)
+    if form is None and can_manage:
+        form = InitiativeForm(
+            organization=request.organization, initial={"assignee": me}, auto_id="id_ini_%s"
+        )
+    return {
+        "kr": kr,
+        "initiatives": initiatives,
+        "initiative_form": form,
+        "initiative_states": Initiative.State.choices,
+        "can_manage_initiatives": can_manage,
+        "organization": request.organization,
+    }
+
+
+def _chart(request: HttpRequest, kr: KeyResult, check_ins: list):
+    cycle, tz = kr.objective.cycle, request.organization.tzinfo
+    readings = [(timezone.localtime(ci.created_at, tz).date(), ci.value) for ci in check_ins]
+    if not readings or min(d for d, _ in readings) > cycle.start_date:
+        readings.append((cycle.start_date, kr.start_value))  # the line starts where the KR did
+    return key_result_chart(
+        start_date=cycle.start_date,
+        end_date=cycle.end_date,
+        start_value=kr.start_value,
+        target_value=kr.target_value,
+        readings=readings,
+        today=timezone.localdate(timezone=tz),
+    )
+
+
+@org_required
+def key_result_detail(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpResponse:
+    org, me = request.organization, request.membership
+    kr = get_kr(request, key_result_id)
+    all_check_ins = list(
+        selectors.check_ins_for_key_result(organization=org, key_result=kr).select_related(
+            "author__user"
+        )
+    )
+    can_check_in = policy.can_check_in(me, kr)
+    can_edit = policy.can_edit_key_result(me, kr)
+    url = org_url(request, "key_result_comment", key_result_id=kr.pk)
+    ctx = {
+        **initiatives_context(request, kr),
+        "objective": kr.objective,
+        "chart": _chart(request, kr, all_check_ins),
+        "check_ins": paginate(
+            request, all_check_ins, param="check_ins", per_page=LONG_LIST_PAGE_SIZE
+        ),
+        "risks": list(kr.risks.select_related("owner__user")),
+        "risk_form": RiskForm(organization=org, auto_id="id_risk_%s"),
+        "can_check_in": can_check_in,
+        "can_edit": can_edit,
+        "can_manage_risks": policy.can_manage_initiatives(me, kr),
+        **comments_context(request, kr, post_url=url),
+    }
+    return render(request, "okrs/work/key_result_detail.html", ctx)
+
+
+@org_required
+def key_result_create(request: HttpRequest, org_slug: str, objective_id: int) -> HttpResponse:
+    org, me = request.organization, request.membership
+    objective = selectors.get_objective(organization=org, pk=objective_id, viewer=me)
+    if not policy.can_edit_objective(me, objective):
+        return forbidden(request, "Only those who may edit the objective can add key results.")
+    if request.method == "POST":
+        form = KeyResultForm(request.POST, organization=org)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                kr = services.create_key_result(objective=objective, actor=me, **data)
+            except (ValidationError, PermissionDenied) as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, f"Key result “{kr.title}” added.")
+                return redirect_to(request, "objective_detail", objective_id=objective.pk)
+    else:
+        form = KeyResultForm(organization=org, initial={"owner": me})
+    ctx = {"form": form, "objective": objective, "kr": None}
+    return render(request, "okrs/work/key_result_form.html", ctx, status=form_status(form))
+
+
+@org_required
+def key_result_edit(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpResponse:
+    org, me = request.organization, request.membership
+    kr = get_kr(request, key_result_id)
+    if not policy.can_edit_key_result(me, kr):
+        return forbidden(request, "Only the KR owner and the objective's editors can edit it.")
+    if request.method == "POST":
+        form = KeyResultForm(request.POST, organization=org)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None)
+            try:
+                services.update_key_result(
+                    key_result=kr, actor=me, expected_version=version, **data
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, "Key result saved.")
+                return redirect_to(request, "key_result_detail", key_result_id=kr.pk)
+    else:
+        form = KeyResultForm(organization=org, initial=KeyResultForm.initial_for(kr))
+    ctx = {"form": form, "objective": kr.objective, "kr": kr}
+    return render(request, "okrs/work/key_result_form.html", ctx, status=form_status(form))
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def key_result_delete(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpResponse:
+    """GET asks for confirmation; only a POST deletes."""
+    me = request.membership
+    kr = get_kr(request, key_result_id)
+    if not policy.can_edit_key_result(me, kr):
+        return forbidden(request, "Only the KR owner and the objective's editors can delete it.")
+    if request.method == "POST":
+        try:
+            services.delete_key_result(key_result=kr, actor=me)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect_to(request, "key_result_detail", key_result_id=kr.pk)
+        messages.success(request, f"Key result “{kr.title}” deleted.")
+        return redirect_to(request, "objective_detail", objective_id=kr.objective_id)
+    ctx = {
+        "thing": "key result",
+        "title": kr.title,
+        "cancel_url": org_url(request, "key_result_detail", key_result_id=kr.pk),
+        "consequence": "Its check-ins, initiatives, risks and comments are deleted too, and "
+        "the objective's progress is recalculated.",
+    }
+    return render(request, "okrs/work/confirm_delete.html", ctx)
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def key_result_comment(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpResponse:
+    kr = get_kr(request, key_result_id)
+    return post_comment(
+        request,
+        kr,
+        post_url=org_url(request, "key_result_comment", key_result_id=kr.pk),
+        back_url=org_url(request, "key_result_detail", key_result_id=kr.pk),
+    )
+
+
+def back_to_kr(request: HttpRequest, kr: KeyResult, anchor: str = "") -> HttpResponse:
+    return redirect(org_url(request, "key_result_detail", key_result_id=kr.pk) + anchor)

@@ -1,0 +1,193 @@
+"""Objective pages: detail (KRs, aligned children, comments, history), create, edit, delete."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.tenancy import org_required
+from okrs import policy, selectors, services
+from okrs.forms import ObjectiveForm, attach_errors
+from okrs.models import Level, Objective
+from okrs.views.work_comments import comments_context, post_comment
+from okrs.views.work_common import (
+    HISTORY_PAGE_SIZE,
+    forbidden,
+    form_status,
+    org_url,
+    paginate,
+    redirect_to,
+)
+
+_LEVEL_BELOW = {
+    Level.COMPANY: Level.DEPARTMENT,
+    Level.DEPARTMENT: Level.TEAM,
+    Level.TEAM: Level.INDIVIDUAL,
+    Level.INDIVIDUAL: Level.INDIVIDUAL,
+}
+
+
+def _objective(request: HttpRequest, objective_id: int) -> Objective:
+    return selectors.get_objective(
+        organization=request.organization, pk=objective_id, viewer=request.membership
+    )
+
+
+@org_required
+def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> HttpResponse:
+    org, me = request.organization, request.membership
+    objective = _objective(request, objective_id)
+    parent = objective.parent if objective.parent_id else None
+    if parent is not None and not policy.can_view_objective(me, parent):
+        parent = None
+    children = (
+        selectors.objectives_for_cycle(organization=org, cycle=objective.cycle, viewer=me)
+        .filter(parent=objective)
+        .select_related("owner__user", "unit")
+    )
+    key_results = objective.key_results.all()  # prefetched by get_objective
+    can_edit = policy.can_edit_objective(me, objective)
+    history = paginate(
+        request,
+        selectors.audit_for_objective(organization=org, objective=objective).select_related(
+            "actor__user"
+        ),
+        param="history",
+        per_page=HISTORY_PAGE_SIZE,
+    )
+    url = org_url(request, "objective_comment", objective_id=objective.pk)
+    ctx = {
+        "objective": objective,
+        "parent": parent,
+        "children": list(children),
+        "key_results": list(key_results),
+        "history": history,
+        "can_edit": can_edit,
+        "can_add_aligned": not objective.cycle.is_closed,
+        **comments_context(request, objective, post_url=url),
+    }
+    if request.htmx and request.GET.get("history"):
+        return render(request, "okrs/work/objective_detail.html#history", ctx)
+    return render(request, "okrs/work/objective_detail.html", ctx)
+
+
+def _initial_for_create(request: HttpRequest) -> dict:
+    """Defaults from ?parent=, ?level=, ?cycle=; ids that are not ours are ignored."""
+    org, me = request.organization, request.membership
+    initial: dict = {"owner": me, "unit": me.unit, "level": Level.INDIVIDUAL}
+    parent_id = request.GET.get("parent", "")
+    if parent_id.isdigit():
+        try:
+            parent = _objective(request, int(parent_id))
+        except Http404:
+            parent = None
+        if parent is not None:
+            initial.update(parent=parent, cycle=parent.cycle, level=_LEVEL_BELOW[parent.level])
+    cycle_id = request.GET.get("cycle", "")
+    if "cycle" not in initial and cycle_id.isdigit():
+        with contextlib.suppress(Http404):
+            initial["cycle"] = selectors.get_cycle(organization=org, pk=int(cycle_id))
+    if "cycle" not in initial:
+        initial["cycle"] = selectors.current_cycle(organization=org)
+    if request.GET.get("level") in Level.values:
+        initial["level"] = request.GET["level"]
+    if initial["level"] == Level.COMPANY:
+        initial["unit"] = None
+    return initial
+
+
+@org_required
+def objective_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+    org, me = request.organization, request.membership
+    if request.method == "POST":
+        form = ObjectiveForm(request.POST, organization=org, viewer=me)
+        if form.is_valid():
+            try:
+                objective = services.create_objective(
+                    organization=org, actor=me, **form.service_fields()
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, f"Objective “{objective.title}” created.")
+                return redirect_to(request, "objective_detail", objective_id=objective.pk)
+    else:
+        form = ObjectiveForm(organization=org, viewer=me, initial=_initial_for_create(request))
+    ctx = {"form": form, "objective": None}
+    return render(request, "okrs/work/objective_form.html", ctx, status=form_status(form))
+
+
+@org_required
+def objective_edit(request: HttpRequest, org_slug: str, objective_id: int) -> HttpResponse:
+    org, me = request.organization, request.membership
+    objective = _objective(request, objective_id)
+    if not policy.can_edit_objective(me, objective):
+        return forbidden(request, "Only the owner and those who lead its unit can edit it.")
+    if request.method == "POST":
+        form = ObjectiveForm(request.POST, organization=org, viewer=me, instance=objective)
+        if form.is_valid():
+            try:
+                services.update_objective(
+                    objective=objective,
+                    actor=me,
+                    expected_version=form.cleaned_data.get("version"),
+                    **form.service_fields(),
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, "Objective saved.")
+                return redirect_to(request, "objective_detail", objective_id=objective.pk)
+    else:
+        form = ObjectiveForm(
+            organization=org,
+            viewer=me,
+            instance=objective,
+            initial=ObjectiveForm.initial_for(objective),
+        )
+    ctx = {"form": form, "objective": objective}
+    return render(request, "okrs/work/objective_form.html", ctx, status=form_status(form))
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def objective_delete(request: HttpRequest, org_slug: str, objective_id: int) -> HttpResponse:
+    """GET asks for confirmation; only a POST deletes."""
+    me = request.membership
+    objective = _objective(request, objective_id)
+    if not policy.can_edit_objective(me, objective):
+        return forbidden(request, "Only the owner and those who lead its unit can delete it.")
+    detail_url = org_url(request, "objective_detail", objective_id=objective.pk)
+    if request.method == "POST":
+        try:
+            services.delete_objective(objective=objective, actor=me)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect(detail_url)
+        messages.success(request, f"Objective “{objective.title}” deleted.")
+        return redirect_to(request, "my_okrs")
+    ctx = {
+        "thing": "objective",
+        "title": objective.title,
+        "cancel_url": detail_url,
+        "consequence": "Its key results, check-ins and comments are deleted too; "
+        "aligned objectives are kept but no longer aligned.",
+    }
+    return render(request, "okrs/work/confirm_delete.html", ctx)
+
+
+@org_required
+@require_http_methods(["GET", "POST"])
+def objective_comment(request: HttpRequest, org_slug: str, objective_id: int) -> HttpResponse:
+    objective = _objective(request, objective_id)
+    return post_comment(
+        request,
+        objective,
+        post_url=org_url(request, "objective_comment", objective_id=objective.pk),
+        back_url=org_url(request, "objective_detail", objective_id=objective.pk),
+    )

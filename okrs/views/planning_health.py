@@ -1,0 +1,97 @@
+"""Champion / coach health view: where the OKRs of a cycle need attention."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+
+from accounts.models import OrgUnit
+from accounts.tenancy import org_required
+from okrs import policy, selectors
+from okrs.views.planning_common import paginate
+from okrs.views.planning_cycles import switched_cycle
+
+# The report's lists and how the page titles them; each is paginated on its own.
+SECTIONS = [
+    ("stale_krs", "Stale key results", "No check-in for two weeks or more."),
+    ("low_confidence", "Low confidence", "Confidence 4 or below (0–10)."),
+    ("objectives_without_krs", "Objectives without key results", "Add at least one KR."),
+    ("krs_without_owner", "Key results without an owner", "Their owner has left."),
+    ("orphans", "Orphan objectives", "Below company level but aligned to nothing."),
+]
+
+
+def health_units(viewer):
+    """Units the viewer may pick: all for admins/executives/champions, else the led ones."""
+    units = OrgUnit.objects.filter(organization_id=viewer.organization_id).order_by("name")
+    if policy.can_view_health(viewer) and viewer.role in ("admin", "executive", "champion"):
+        return list(units)
+    return [u for u in units if u.pk in policy.unit_ids_led_by(viewer)]
+
+
+def _scope_unit(request, units):
+    """The unit from `?unit=` (404 if foreign, "not available" if not the viewer's); leads
+    without a choice get the top-most unit they lead."""
+    viewer = request.membership
+    raw = request.GET.get("unit")
+    if raw:
+        if not raw.isdigit():
+            return None, "bad"
+        unit = get_object_or_404(OrgUnit, organization=request.organization, pk=int(raw))
+        return (unit, None) if policy.can_view_health(viewer, unit) else (None, "forbidden")
+    if viewer.role in ("admin", "executive", "champion"):
+        return None, None
+    led = policy.unit_ids_led_by(viewer)
+    tops = [u for u in units if u.parent_id not in led]
+    return (tops[0] if tops else None), None
+
+
+@org_required
+def health(request, org_slug):
+    viewer = request.membership
+    if not policy.can_view_health(viewer):
+        return render(
+            request,
+            "okrs/planning/not_available.html",
+            {
+                "message": "The health view is for OKR champions, executives and unit leads. "
+                "Your own OKRs and their check-ins are on My OKRs."
+            },
+            status=403,
+        )
+    units = health_units(viewer)
+    unit, problem = _scope_unit(request, units)
+    if problem == "forbidden":
+        return render(
+            request,
+            "okrs/planning/not_available.html",
+            {"message": "You can see the health of the units you lead only."},
+            status=403,
+        )
+    cycles = selectors.cycles_for_org(organization=request.organization)
+    cycle = switched_cycle(request, None, cycles)
+    report = None
+    sections = []
+    if cycle is not None:
+        report = selectors.health_report(organization=request.organization, cycle=cycle, unit=unit)
+        for key, title, help_text in SECTIONS:
+            items = getattr(report, key, None)
+            if items is None:
+                continue
+            page = paginate(request, items, param=f"{key}_page", per_page=10)
+            kind = "objective" if key in ("objectives_without_krs", "orphans") else "key_result"
+            sections.append(
+                {"key": key, "title": title, "help": help_text, "page": page, "kind": kind}
+            )
+    return render(
+        request,
+        "okrs/planning/health.html",
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "units": units,
+            "unit": unit,
+            "report": report,
+            "sections": sections,
+            "can_pick_all": viewer.role in ("admin", "executive", "champion"),
+        },
+    )

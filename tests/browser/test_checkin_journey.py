@@ -1,0 +1,89 @@
+"""Real-browser journeys: an inline check-in updates every progress bar in place; a
+contributor adds an initiative. `window.__marker` proves there was no page reload."""
+
+import pytest
+
+from okrs.models import CheckIn, Initiative
+from tests.factories import OrganizationFactory
+from tests.web.test_work_support import (  # noqa: F401 (autouse fixture)
+    build_cascade,
+    fast_password_hashing,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def bar_value(page, name: str) -> str:
+    return page.get_by_role("progressbar", name=name).first.get_attribute("aria-valuenow")
+
+
+def test_owner_checks_in_inline_and_bars_update_without_reload(
+    live_server, login, page, screenshot
+):
+    c = build_cascade(
+        OrganizationFactory(slug="journey"),
+        kr_count=2,
+    )
+    kr = c.krs[0]
+    login(c.owner.user.email)
+    assert page.get_by_role("heading", name="My OKRs").is_visible()
+    screenshot(page, "my-okrs")
+    page.evaluate("window.__marker = 'still here'")
+    assert bar_value(page, f"Progress of {kr.title}") == "0"
+    assert bar_value(page, "Progress of objective Ship a faster platform") == "0"
+    assert bar_value(page, "Progress of objective Delight customers") == "0"
+
+    page.get_by_role("link", name=f"Check in on {kr.title}").click()
+    value = page.get_by_label("New value")
+    value.wait_for()
+    assert value.evaluate("el => el === document.activeElement")  # autofocus on the value
+    value.fill("50")
+    page.get_by_label("Confidence (0–10)").fill("8")
+    page.get_by_label("Note").fill("Halfway there")
+    screenshot(page, "inline-check-in")
+    page.get_by_label("Blockers").press("Enter")  # Enter submits: no mouse needed
+
+    row = page.locator(f"#kr-{kr.pk}")
+    row.get_by_text("Checked in").wait_for()
+    assert bar_value(page, f"Progress of {kr.title}") == "50"
+    assert bar_value(page, "Progress of objective Ship a faster platform") == "25"
+    assert bar_value(page, "Progress of objective Delight customers") == "25"
+    assert "1 of 2" in page.get_by_role("status").filter(has_text="checked in").inner_text()
+    assert page.evaluate("window.__marker") == "still here"
+    assert CheckIn.objects.filter(key_result=kr).count() == 1
+    screenshot(page, "my-okrs-after-check-in")
+
+
+def test_bad_value_shows_error_inline_and_keeps_input(live_server, login, page):
+    c = build_cascade(OrganizationFactory(slug="journey-bad"), kr_count=1)
+    kr = c.krs[0]
+    login(c.owner.user.email)
+    page.evaluate("window.__marker = 1")
+    page.get_by_role("link", name=f"Check in on {kr.title}").click()
+    page.get_by_label("Confidence (0–10)").fill("12")
+    page.get_by_label("Note").fill("keep me")
+    page.get_by_role("button", name="Save check-in").click()
+    page.get_by_text("Ensure this value is less than or equal to 10.").wait_for()
+    assert page.get_by_label("Note").input_value() == "keep me"
+    assert page.evaluate("window.__marker") == 1
+    assert not CheckIn.objects.exists()
+
+
+def test_contributor_adds_an_initiative_inline(live_server, login, page, screenshot):
+    c = build_cascade(OrganizationFactory(slug="journey-ini"), kr_count=1)
+    kr = c.krs[0]
+    login(c.contributor.user.email)
+    page.goto(f"{live_server.url}/o/journey-ini/kr/{kr.pk}/")
+    page.evaluate("window.__marker = 'kr page'")
+    page.get_by_role("textbox", name="Initiative").fill("Cache the dependency downloads")
+    page.get_by_role("button", name="Add initiative").click()
+    page.get_by_role("combobox", name="Status of Cache the dependency downloads").wait_for()
+    page.get_by_role("combobox", name="Status of Cache the dependency downloads").select_option(
+        "doing"
+    )
+    page.get_by_role("button", name="Update status of Cache the dependency downloads").click()
+    page.wait_for_function("document.querySelector('#initiatives select').value === 'doing'")
+    ini = Initiative.objects.get(title="Cache the dependency downloads")
+    assert ini.status == "doing" and ini.key_result == kr
+    assert page.evaluate("window.__marker") == "kr page"
+    screenshot(page, "key-result-detail")

@@ -1,0 +1,163 @@
+"""A small company for notification tests, a real SMTP server, and Redis detection."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from accounts.models import Membership, OrgUnit
+from okrs.models import Cycle, KeyResult, KeyResultContributor, Level, Objective
+from tests import factories
+
+# Monday 2026-11-23 09:00 UTC: the default check-in slot (Monday, 09:00) of a UTC company.
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+WEEK = "2026-W48"
+REDIS_URL = "redis://127.0.0.1:6379/10"
+
+
+@dataclass
+class Company:
+    org: object
+    cycle: Cycle
+    unit: OrgUnit
+    lead: Membership
+    owner: Membership
+    contributor: Membership
+    ceo: Membership
+    champion: Membership
+    objective: Objective
+    kr_a: KeyResult
+    kr_b: KeyResult
+    kr_lead: KeyResult
+
+
+def person(org, role="member", *, email, unit=None, name=""):
+    user = factories.UserFactory(email=email, full_name=name or email.split("@")[0].title())
+    return factories.MembershipFactory(organization=org, user=user, role=role, unit=unit)
+
+
+def build_company(org, prefix: str = "") -> Company:
+    """Engineering (led by `lead`) with an owner of two KRs, one contributor, a CEO, a champion."""
+    domain = f"{prefix or org.slug}.example"
+    cycle = factories.CycleFactory(organization=org, name=f"Q4 {org.slug}")
+    unit = factories.OrgUnitFactory(organization=org, name="Engineering")
+    lead = person(org, email=f"lead@{domain}", unit=unit, name="Lena Lead")
+    unit.lead = lead
+    unit.save()
+    owner = person(org, email=f"owner@{domain}", unit=unit, name="Otto Owner")
+    contributor = person(org, email=f"contributor@{domain}", unit=unit, name="Cleo Contributor")
+    ceo = person(org, "executive", email=f"ceo@{domain}", name="Carla Ceo")
+    champion = person(org, "champion", email=f"champion@{domain}", name="Chad Champion")
+    company_objective = factories.ObjectiveFactory(
+        organization=org, cycle=cycle, owner=ceo, level=Level.COMPANY, title="Delight customers"
+    )
+    objective = factories.ObjectiveFactory(
+        organization=org,
+        cycle=cycle,
+        owner=lead,
+        level=Level.DEPARTMENT,
+        unit=unit,
+        parent=company_objective,
+        title="Ship a faster product",
+    )
+    kr_a = factories.KeyResultFactory(
+        organization=org, objective=objective, owner=owner, title="p95 latency under 200 ms"
+    )
+    kr_b = factories.KeyResultFactory(
+        organization=org, objective=objective, owner=owner, title="Deploy daily"
+    )
+    kr_lead = factories.KeyResultFactory(
+        organization=org, objective=company_objective, owner=lead, title="NPS above 50"
+    )
+    KeyResultContributor.objects.create(organization=org, key_result=kr_a, membership=contributor)
+    return Company(
+        org, cycle, unit, lead, owner, contributor, ceo, champion, objective, kr_a, kr_b, kr_lead
+    )
+
+
+def check_in(kr, *, week=WEEK, at=MONDAY_9, progress=None, confidence=7):
+    return factories.CheckInFactory(
+        organization=kr.organization,
+        key_result=kr,
+        week=week,
+        created_at=at,
+        confidence=confidence,
+        progress=kr.progress if progress is None else progress,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Factories hash a password per user; PBKDF2 would dominate these tests' runtime."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def company(org):
+    return build_company(org)
+
+
+@pytest.fixture
+def other_company(other_org):
+    return build_company(other_org)
+
+
+class RecordingHandler:
+    """aiosmtpd handler: records delivered messages; refuses addresses in `refuse` with 550."""
+
+    def __init__(self, refuse=()):
+        self.refuse = set(refuse)
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+    def recipients(self) -> list[str]:
+        return [rcpt for rcpts, _ in self.messages for rcpt in rcpts]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_smtp(handler) -> Controller:
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; Django's SMTP backend pointed at it."""
+    handler = RecordingHandler()
+    controller = start_smtp(handler)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    yield handler
+    controller.stop()
+
+
+def redis_available() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except Exception:
+        return False

@@ -1,0 +1,156 @@
+"""Each reader's digest: what it contains, computed as of sending."""
+
+from datetime import timedelta
+
+from django.core import mail
+
+from notifications import delivery
+from notifications.digests import DigestSnapshot, digest_context
+from notifications.models import Kind
+from okrs.models import Level, Risk
+from tests import factories
+from tests.notifications.conftest import MONDAY_9, WEEK, check_in
+
+
+def snapshot(company):
+    return DigestSnapshot.load(organization=company.org, now=MONDAY_9)
+
+
+def set_progress(kr, progress, confidence=None, checked=MONDAY_9):
+    kr.progress = progress
+    kr.last_check_in_at = checked
+    if confidence is not None:
+        kr.confidence = confidence
+    kr.save()
+
+
+def test_owner_digest_shows_progress_change_since_last_week_confidence_and_staleness(company):
+    check_in(company.kr_a, week="2026-W47", at=MONDAY_9 - timedelta(days=7), progress=0.2)
+    set_progress(company.kr_a, 0.35, confidence=8)
+    set_progress(company.kr_b, 0.1, checked=MONDAY_9 - timedelta(days=20))
+    context = digest_context(snapshot(company), Kind.DIGEST_OWNER, company.owner)
+    lines = {line.title: line for line in context["lines"]}
+    assert set(lines) == {"p95 latency under 200 ms", "Deploy daily"}
+    assert round(lines["p95 latency under 200 ms"].change, 2) == 0.15
+    assert lines["p95 latency under 200 ms"].confidence == 8
+    assert lines["Deploy daily"].change is None  # no reading before this week
+    assert lines["Deploy daily"].stale and not lines["p95 latency under 200 ms"].stale
+    assert context["stale_count"] == 1
+
+
+def test_owner_digest_email_renders_change_in_points(company):
+    check_in(company.kr_a, week="2026-W47", at=MONDAY_9 - timedelta(days=7), progress=0.2)
+    set_progress(company.kr_a, 0.35)
+    delivery.deliver_batch(
+        organization=company.org,
+        kind=Kind.DIGEST_OWNER,
+        period=WEEK,
+        membership_ids=[company.owner.pk],
+        now=MONDAY_9,
+        task_id="t",
+    )
+    (message,) = mail.outbox
+    assert message.subject == f"Your key results, {WEEK}"
+    assert "35% (+15 pts)" in message.body
+    assert "+15 pts" in message.alternatives[0][0]
+
+
+def test_lead_digest_lists_unit_objectives_and_who_has_not_checked_in(company):
+    check_in(company.kr_lead)
+    context = digest_context(snapshot(company), Kind.DIGEST_LEAD, company.lead)
+    assert [u.name for u in context["units"]] == ["Engineering"]
+    assert [o.title for o in context["objectives"]] == ["Ship a faster product"]
+    assert [m.pk for m in context["missing"]] == [company.owner.pk]
+
+
+def test_lead_digest_includes_child_units(company):
+    team = factories.OrgUnitFactory(organization=company.org, name="Platform", parent=company.unit)
+    factories.ObjectiveFactory(
+        organization=company.org,
+        cycle=company.cycle,
+        owner=company.owner,
+        level=Level.TEAM,
+        unit=team,
+        title="Team objective",
+    )
+    context = digest_context(snapshot(company), Kind.DIGEST_LEAD, company.lead)
+    assert "Team objective" in [o.title for o in context["objectives"]]
+
+
+def test_executive_digest_has_company_objectives_biggest_movers_and_open_risks(company):
+    check_in(company.kr_a, week="2026-W47", at=MONDAY_9 - timedelta(days=7), progress=0.1)
+    check_in(company.kr_b, week="2026-W47", at=MONDAY_9 - timedelta(days=7), progress=0.5)
+    set_progress(company.kr_a, 0.4)  # +30
+    set_progress(company.kr_b, 0.45)  # -5
+    factories.RiskFactory(
+        organization=company.org,
+        key_result=company.kr_a,
+        description="Big one",
+        likelihood=3,
+        impact=3,
+    )
+    factories.RiskFactory(organization=company.org, key_result=company.kr_b, description="Small")
+    factories.RiskFactory(
+        organization=company.org,
+        key_result=company.kr_b,
+        description="Done",
+        status=Risk.State.CLOSED,
+    )
+    context = digest_context(snapshot(company), Kind.DIGEST_EXECUTIVE, company.ceo)
+    assert [o.title for o in context["company_objectives"]] == ["Delight customers"]
+    assert [line.title for line in context["movers"]] == [
+        "p95 latency under 200 ms",
+        "Deploy daily",
+    ]
+    assert [r.description for r in context["risks"]] == ["Big one", "Small"]
+
+
+def test_champion_digest_has_stale_low_confidence_and_unaligned_objectives(company):
+    set_progress(company.kr_a, 0.3, confidence=3)
+    set_progress(company.kr_lead, 0.3)
+    factories.ObjectiveFactory(
+        organization=company.org,
+        cycle=company.cycle,
+        owner=company.owner,
+        level=Level.INDIVIDUAL,
+        unit=company.unit,
+        title="Lonely objective",
+    )
+    context = digest_context(snapshot(company), Kind.DIGEST_CHAMPION, company.champion)
+    assert [line.title for line in context["stale"]] == ["Deploy daily"]
+    assert [line.title for line in context["low_confidence"]] == ["p95 latency under 200 ms"]
+    assert [o.title for o in context["unaligned"]] == ["Lonely objective"]
+
+
+def test_digests_without_an_active_cycle_are_skipped_with_a_reason(company):
+    company.cycle.status = "closed"
+    company.cycle.save()
+    counts = delivery.deliver_batch(
+        organization=company.org,
+        kind=Kind.DIGEST_EXECUTIVE,
+        period=WEEK,
+        membership_ids=[company.ceo.pk],
+        now=MONDAY_9,
+        task_id="t",
+    )
+    assert counts.skipped == 1 and mail.outbox == []
+
+
+def test_every_digest_kind_renders_for_its_reader(company):
+    readers = {
+        Kind.DIGEST_OWNER: company.owner,
+        Kind.DIGEST_LEAD: company.lead,
+        Kind.DIGEST_EXECUTIVE: company.ceo,
+        Kind.DIGEST_CHAMPION: company.champion,
+    }
+    for kind, reader in readers.items():
+        counts = delivery.deliver_batch(
+            organization=company.org,
+            kind=kind,
+            period=WEEK,
+            membership_ids=[reader.pk],
+            now=MONDAY_9,
+            task_id="t",
+        )
+        assert counts.sent == 1, kind
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.user.email for r in readers.values())

@@ -1,0 +1,102 @@
+"""Reminder and digest emails rendered in a real Chromium: self-contained, readable.
+
+With `--screenshots` the PNGs go to docs/screenshots/email-reminder.png / email-digest.png.
+"""
+
+import os
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+from notifications import delivery
+from notifications.models import Kind
+from tests import factories
+from tests.notifications.conftest import MONDAY_9, WEEK, check_in
+
+CHROMIUM = os.environ.get("CAIRN_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def rich_company(company):
+    """A few KRs with history so the digest shows change, confidence and staleness."""
+    week_ago = MONDAY_9 - timedelta(days=7)
+    values = [
+        (company.kr_a, 0.2, 0.45, 8),
+        (company.kr_b, 0.5, 0.4, 4),
+    ]
+    for kr, before, now, confidence in values:
+        check_in(kr, week="2026-W47", at=week_ago, progress=before)
+        kr.progress, kr.confidence, kr.last_check_in_at = now, confidence, week_ago
+        kr.save()
+    extra = factories.KeyResultFactory(
+        organization=company.org,
+        objective=company.objective,
+        owner=company.owner,
+        title="Zero sev-1 incidents for the quarter",
+        progress=0.7,
+        confidence=6,
+    )
+    extra.last_check_in_at = MONDAY_9 - timedelta(days=21)
+    extra.save()
+
+
+def render(company, kind):
+    mail.outbox.clear()
+    delivery.deliver_batch(
+        organization=company.org,
+        kind=kind,
+        period=WEEK,
+        membership_ids=[company.owner.pk],
+        now=MONDAY_9,
+        task_id="screenshot",
+    )
+    (message,) = mail.outbox
+    return message.alternatives[0][0]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip("Chromium not installed: run `make browser-deps` to enable browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def test_reminder_and_digest_emails_render_self_contained(company, chromium, tmp_path, request):
+    rich_company(company)
+    out_dir = DOCS if request.config.getoption("--screenshots") else tmp_path
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for kind, name in ((Kind.REMINDER, "email-reminder"), (Kind.DIGEST_OWNER, "email-digest")):
+        html = render(company, kind)
+        source = tmp_path / f"{name}.html"
+        source.write_text(html)
+        page = chromium.new_page(viewport={"width": 720, "height": 600})
+        requests = []
+        page.on("request", lambda r, seen=requests: seen.append(r.url))
+        page.goto(source.as_uri())
+        assert [url for url in requests if not url.startswith("file:")] == []
+        card = page.locator(".card")
+        assert card.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
+        assert page.get_by_text("Unsubscribe from this email").is_visible()
+        page.screenshot(path=str(out_dir / f"{name}.png"), full_page=True)
+        page.close()

@@ -1,0 +1,132 @@
+"""A real Celery worker in a subprocess (Redis broker, the pytest PostgreSQL database) and a
+holding SMTP handler, for the worker and fault tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+import redis
+from django.db import connection
+
+from tests.notifications.conftest import REDIS_URL, RecordingHandler
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+def database_url() -> str:
+    """URL of the database this test runs in (the pytest test database), for a subprocess."""
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"])
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+
+
+class Worker:
+    """`celery -A okr_project worker` with its own queue; `kill()` is a real SIGKILL."""
+
+    def __init__(self, *, queue: str, smtp_port: int, log_dir: Path, batch_size: int = 50):
+        self.queue = queue
+        self.log_path = log_dir / f"worker-{uuid.uuid4().hex[:6]}.log"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "okr_project.settings",
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": REDIS_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "CELERY_VISIBILITY_TIMEOUT": "5",
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "EMAIL_TIMEOUT": "30",
+            "NOTIFICATIONS_BATCH_SIZE": str(batch_size),
+            "LOG_LEVEL": "INFO",
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 45) -> Worker:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [CELERY, "-A", "okr_project", "worker", "-P", "solo", "-Q", self.queue,
+             "-n", f"{self.queue}-{uuid.uuid4().hex[:4]}@%h", "-l", "info",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_for(lambda: " ready." in self.log() or self.process.poll() is not None, timeout)
+        if self.process.poll() is not None:
+            raise RuntimeError(f"worker exited early:\n{self.log()[-3000:]}")
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def send_dispatch(queue: str, now: str) -> None:
+    """Put one `dispatch` message on the worker's queue through Redis (not eagerly)."""
+    from okr_project.celery import app
+
+    # The test process itself runs eagerly; send_task ignores that (and says so): silence it.
+    with app.connection_for_write(REDIS_URL) as conn, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        app.send_task(
+            "notifications.tasks.dispatch", kwargs={"now": now}, queue=queue, connection=conn
+        )
+
+
+def clean_redis() -> None:
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
+
+
+class HoldingHandler(RecordingHandler):
+    """Accepts `hold_after` messages, then keeps the next one hanging (no reply) until
+    released, and answers it 451: that message was never accepted."""
+
+    def __init__(self, hold_after: int):
+        super().__init__()
+        self.hold_after = hold_after
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        self.held_once = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if not self.held_once and len(self.messages) == self.hold_after:
+            self.held_once = True
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"
+        return await super().handle_DATA(server, session, envelope)

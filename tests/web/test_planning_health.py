@@ -1,0 +1,128 @@
+"""Champion / coach health view: who sees what, and what it flags."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from okrs.models import KeyResult, Level
+from tests import factories
+from tests.web.test_planning_support import build_company, cascade
+
+pytestmark = pytest.mark.django_db
+
+
+def health_url(org):
+    return reverse("okrs:health", kwargs={"org_slug": org.slug})
+
+
+def stale_kr(org, objective, title="Old KR"):
+    kr = factories.KeyResultFactory(organization=org, objective=objective, title=title)
+    KeyResult.objects.filter(pk=kr.pk).update(
+        created_at=timezone.now() - timedelta(days=30), last_check_in_at=None
+    )
+    return kr
+
+
+def test_champion_sees_stale_low_confidence_orphans_and_empty_objectives(
+    client_for, champion_membership, org
+):
+    company = build_company(org)
+    top, dept, team = cascade(company, owner_company=champion_membership)
+    stale_kr(org, team, "Reduce build minutes")
+    factories.KeyResultFactory(organization=org, objective=dept, title="Unsure KR", confidence=2)
+    factories.ObjectiveFactory(
+        organization=org,
+        cycle=company.cycle,
+        owner=company.lead,
+        level=Level.TEAM,
+        unit=company.team,
+        title="Floating goal",
+    )
+    html = client_for(champion_membership).get(health_url(org)).content.decode()
+    assert "Reduce build minutes" in html
+    assert "Unsure KR" in html and "confidence 2/10" in html
+    assert "Floating goal" in html  # orphan and without KRs
+    assert "Grow revenue" in html  # company objective without KRs
+    assert "Check-in rate per unit this week" in html and "Platform" in html
+
+
+def test_plain_member_gets_friendly_not_available_page(client_for, member_membership, org):
+    factories.CycleFactory(organization=org)
+    response = client_for(member_membership).get(health_url(org))
+    assert response.status_code == 403
+    assert "Not available" in response.content.decode()
+    assert "My OKRs" in response.content.decode()
+
+
+def test_unit_lead_sees_only_their_units(client_for, executive_membership, org):
+    company = build_company(org)
+    top, dept, team = cascade(company, owner_company=executive_membership)
+    sales = factories.OrgUnitFactory(organization=org, name="Sales")
+    factories.ObjectiveFactory(
+        organization=org,
+        cycle=company.cycle,
+        owner=executive_membership,
+        level=Level.DEPARTMENT,
+        unit=sales,
+        title="Sell more",
+    )
+    client = client_for(company.lead)
+    html = client.get(health_url(org)).content.decode()
+    assert "OKR health: Platform" in html
+    assert "Sell more" not in html and "Ship the platform" not in html
+    assert client.get(health_url(org), {"unit": sales.pk}).status_code == 403
+    assert client.get(health_url(org), {"unit": company.team.pk}).status_code == 200
+
+
+def test_department_head_sees_department_and_its_teams(client_for, executive_membership, org):
+    company = build_company(org)
+    cascade(company, owner_company=executive_membership)
+    html = client_for(company.head).get(health_url(org)).content.decode()
+    assert "OKR health: Engineering" in html
+    assert "Ship the platform" in html and "Cut deploy time" in html
+
+
+def test_foreign_or_garbage_unit_is_404_or_ignored(client_for, champion_membership, org, other_org):
+    factories.CycleFactory(organization=org)
+    foreign = factories.OrgUnitFactory(organization=other_org)
+    client = client_for(champion_membership)
+    assert client.get(health_url(org), {"unit": foreign.pk}).status_code == 404
+    assert client.get(health_url(org), {"unit": "abc"}).status_code == 200
+    assert client.get(health_url(org), {"cycle": "abc"}).status_code == 200
+
+
+def test_health_without_cycle_has_empty_state(client_for, admin_membership, org):
+    html = client_for(admin_membership).get(health_url(org)).content.decode()
+    assert "No cycle yet" in html
+
+
+def test_long_lists_are_paginated(client_for, champion_membership, org):
+    cycle = factories.CycleFactory(organization=org)
+    objective = factories.ObjectiveFactory(organization=org, cycle=cycle)
+    for i in range(15):
+        stale_kr(org, objective, f"Stale {i:02d}")
+    client = client_for(champion_membership)
+    first = client.get(health_url(org)).content.decode()
+    assert "Page 1 of 2" in first and "stale_krs_page=2" in first
+    second = client.get(health_url(org), {"stale_krs_page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    assert client.get(health_url(org), {"stale_krs_page": "zzz"}).status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_health_query_count_is_constant(
+    client_for, champion_membership, org, count, django_assert_max_num_queries
+):
+    company = build_company(org)
+    for _ in range(count):
+        top, dept, team = cascade(company, owner_company=champion_membership)
+        stale_kr(org, team)
+    client = client_for(champion_membership)
+    with django_assert_max_num_queries(14):
+        assert client.get(health_url(org)).status_code == 200
+
+
+def test_outsider_gets_404(client_for, outsider_membership, org):
+    assert client_for(outsider_membership).get(health_url(org)).status_code == 404

@@ -1,0 +1,72 @@
+"""Builders shared by the planning page tests (no tests here; imported by the others)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.models import Membership, OrgUnit
+from okrs.models import Cycle, Level, Objective
+from tests import factories
+
+
+@dataclass
+class Company:
+    cycle: Cycle
+    department: OrgUnit
+    team: OrgUnit
+    head: Membership
+    lead: Membership
+    member: Membership
+
+
+def person(organization, email: str, *, role: str = "member", unit=None, reports_to=None):
+    user = factories.UserFactory(email=email, full_name=email.split("@")[0].title())
+    return factories.MembershipFactory(
+        organization=organization, user=user, role=role, unit=unit, reports_to=reports_to
+    )
+
+
+def build_company(organization, *, cycle=None) -> Company:
+    """Engineering (led by a head) ⊃ Platform (led by a team lead) ⊃ one member."""
+    cycle = cycle or factories.CycleFactory(organization=organization, name="Q1 Test")
+    department = factories.OrgUnitFactory(
+        organization=organization, name="Engineering", kind=OrgUnit.Kind.DEPARTMENT
+    )
+    team = factories.OrgUnitFactory(
+        organization=organization, name="Platform", kind=OrgUnit.Kind.TEAM, parent=department
+    )
+    head = person(organization, f"head@{organization.slug}.example", unit=department)
+    lead = person(organization, f"lead@{organization.slug}.example", unit=team, reports_to=head)
+    member = person(organization, f"dev@{organization.slug}.example", unit=team, reports_to=lead)
+    department.lead = head
+    department.save()
+    team.lead = lead
+    team.save()
+    return Company(cycle, department, team, head, lead, member)
+
+
+def cascade(company: Company, *, owner_company) -> tuple[Objective, Objective, Objective]:
+    """A company objective, a department objective aligned to it, a team one below that."""
+    org = company.cycle.organization
+    top = factories.ObjectiveFactory(
+        organization=org, cycle=company.cycle, owner=owner_company, title="Grow revenue"
+    )
+    dept = factories.ObjectiveFactory(
+        organization=org,
+        cycle=company.cycle,
+        owner=company.head,
+        level=Level.DEPARTMENT,
+        unit=company.department,
+        parent=top,
+        title="Ship the platform",
+    )
+    team = factories.ObjectiveFactory(
+        organization=org,
+        cycle=company.cycle,
+        owner=company.lead,
+        level=Level.TEAM,
+        unit=company.team,
+        parent=dept,
+        title="Cut deploy time",
+    )
+    return top, dept, team

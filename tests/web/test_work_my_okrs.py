@@ -1,0 +1,109 @@
+"""My OKRs: grouping, week status, empty states, tenancy and a constant query count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from okrs import services
+from okrs.models import Cycle
+from tests import factories
+from tests.web.test_work_support import (  # noqa: F401 (autouse fixture)
+    add_krs,
+    build_cascade,
+    fast_password_hashing,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(org):
+    return reverse("okrs:my_okrs", kwargs={"org_slug": org.slug})
+
+
+def test_owner_sees_krs_grouped_by_objective_with_alignment_chain(org, client_for):
+    c = build_cascade(org)
+    html = client_for(c.owner).get(url(org)).content.decode()
+    assert "Ship a faster platform" in html
+    assert "Delight customers" in html  # the company objective it aligns to
+    for kr in c.krs:
+        assert kr.title in html
+        assert f'aria-label="Check in on {kr.title}"' in html
+    assert "0 of 3</strong> key results checked in this week" in html
+
+
+def test_contributor_sees_contributed_krs(org, client_for):
+    c = build_cascade(org, kr_count=2)
+    html = client_for(c.contributor).get(url(org)).content.decode()
+    assert all(kr.title in html for kr in c.krs)
+
+
+def test_checked_in_kr_shows_checked_in_and_summary_counts_it(org, client_for):
+    c = build_cascade(org, kr_count=2)
+    services.record_check_in(key_result=c.krs[0], actor=c.owner, value=40, confidence=7)
+    html = client_for(c.owner).get(url(org)).content.decode()
+    assert "Checked in" in html
+    assert "1 of 2</strong>" in html
+    assert "1 still due" in html
+
+
+def test_member_without_krs_gets_a_call_to_action(org, client_for):
+    build_cascade(org)
+    loner = member(org, "loner@t.example")
+    html = client_for(loner).get(url(org)).content.decode()
+    assert "You have no key results in Q4 yet" in html
+    assert "Create an objective" in html
+    assert "You do not own an objective in this cycle" in html
+
+
+def test_organization_without_cycle_explains_what_to_do(org, member_membership, client_for):
+    html = client_for(member_membership).get(url(org)).content.decode()
+    assert "No cycle yet" in html
+
+
+def test_objectives_i_own_are_listed(org, client_for):
+    c = build_cascade(org)
+    html = client_for(c.lead).get(url(org)).content.decode()
+    assert "Objectives I own" in html
+    assert "Ship a faster platform" in html
+
+
+def test_outsider_gets_404_and_anonymous_goes_to_login(
+    org, outsider_membership, client, client_for
+):
+    build_cascade(org)
+    assert client.get(url(org)).status_code == 302
+    assert client_for(outsider_membership).get(url(org)).status_code == 404
+
+
+def test_closed_cycle_krs_are_not_offered_for_check_in(org, client_for):
+    c = build_cascade(org)
+    Cycle.objects.filter(pk=c.cycle.pk).update(status=Cycle.Status.CLOSED)
+    factories.CycleFactory(organization=org, name="Q1", status=Cycle.Status.ACTIVE)
+    html = client_for(c.owner).get(url(org)).content.decode()
+    assert c.krs[0].title not in html
+
+
+def _count_queries(client, org) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url(org)).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_number_of_krs(
+    org, client_for, django_assert_max_num_queries
+):
+    c = build_cascade(org, kr_count=2)
+    own = factories.ObjectiveFactory(
+        organization=org, cycle=c.cycle, owner=c.owner, level="individual", unit=c.unit
+    )
+    add_krs(c, 1, objective=own)
+    client = client_for(c.owner)
+    few = _count_queries(client, org)
+    add_krs(c, 6)
+    add_krs(c, 6, objective=own)
+    many = _count_queries(client, org)
+    assert many == few
+    with django_assert_max_num_queries(few):
+        client.get(url(org))

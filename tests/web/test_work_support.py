@@ -1,0 +1,82 @@
+"""A small OKR cascade shared by the web-work tests (no tests in this module).
+
+company objective (CEO) ← team objective (team lead, Platform) ← KRs owned by `owner`, with
+`contributor` contributing. Rows come from factories; progress changes go through services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from accounts.models import Membership, Organization, OrgUnit
+from okrs.models import Cycle, KeyResult, KeyResultContributor, Level, Objective
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories set a password per user; PBKDF2 at full strength dominates test time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Cascade:
+    org: Organization
+    cycle: Cycle
+    unit: OrgUnit
+    ceo: Membership
+    lead: Membership
+    owner: Membership
+    contributor: Membership
+    bystander: Membership
+    company: Objective
+    team: Objective
+    krs: list[KeyResult] = field(default_factory=list)
+
+
+def member(org: Organization, email: str, *, role: str = "member", **extra) -> Membership:
+    user = factories.UserFactory(email=email, full_name=email.split("@")[0].title())
+    return factories.MembershipFactory(organization=org, user=user, role=role, **extra)
+
+
+def add_krs(cascade: Cascade, count: int, *, objective: Objective | None = None) -> None:
+    objective = objective or cascade.team
+    for _ in range(count):
+        kr = factories.KeyResultFactory(
+            organization=cascade.org, objective=objective, owner=cascade.owner
+        )
+        KeyResultContributor.objects.create(
+            organization=cascade.org, key_result=kr, membership=cascade.contributor
+        )
+        cascade.krs.append(kr)
+
+
+def build_cascade(org: Organization, *, kr_count: int = 3, domain: str = "t.example") -> Cascade:
+    ceo = member(org, f"ceo@{domain}", role="executive", title="CEO")
+    lead = member(org, f"lead@{domain}", reports_to=ceo)
+    unit = factories.OrgUnitFactory(
+        organization=org, name="Platform", kind=OrgUnit.Kind.TEAM, lead=lead
+    )
+    lead.unit = unit
+    lead.save()
+    owner = member(org, f"owner@{domain}", unit=unit, reports_to=lead)
+    contributor = member(org, f"contributor@{domain}", unit=unit, reports_to=lead)
+    bystander = member(org, f"bystander@{domain}")
+    cycle = factories.CycleFactory(organization=org, name="Q4", status=Cycle.Status.ACTIVE)
+    company = factories.ObjectiveFactory(
+        organization=org, cycle=cycle, owner=ceo, level=Level.COMPANY, title="Delight customers"
+    )
+    team = factories.ObjectiveFactory(
+        organization=org,
+        cycle=cycle,
+        owner=lead,
+        level=Level.TEAM,
+        unit=unit,
+        parent=company,
+        title="Ship a faster platform",
+    )
+    cascade = Cascade(org, cycle, unit, ceo, lead, owner, contributor, bystander, company, team)
+    add_krs(cascade, kr_count)
+    return cascade
