@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Membership, Organization, OrgUnit, Role
+from accounts.services.members import SETTINGS_FIELDS
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -88,16 +89,7 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "name",
-            "timezone",
-            "checkin_weekday",
-            "checkin_hour",
-            "followup_weekday",
-            "remind_contributors",
-            "digest_cadence",
-            "fiscal_year_start_month",
-        ]
+        fields = list(SETTINGS_FIELDS)
         labels = {
             "checkin_weekday": "Check-in day",
             "checkin_hour": "Check-in hour",
@@ -106,6 +98,11 @@ class OrganizationSettingsForm(forms.ModelForm):
             "digest_cadence": "Digest",
             "fiscal_year_start_month": "Fiscal year starts in month (1–12)",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["followup_weekday"]
+        field.choices = [("", "Off (no follow-up)"), *list(field.choices)[1:]]
 
 
 class AcceptInvitationForm(forms.Form):

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
@@ -14,13 +13,7 @@ urlpatterns = [
     path("invitations/<str:token>/", auth.accept_invitation, name="accept_invitation"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
-            html_email_template_name="registration/password_reset_email.html",
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-            extra_email_context={"site_url": settings.SITE_URL},
-        ),
+        auth.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -118,5 +118,6 @@ def notification_log(request, org_slug: str):
             "kinds": Kind.choices,
             "statuses": NotificationLog.State.choices,
             "query": query,
+            "org_tz": request.organization.tzinfo,  # falls back to UTC for a bad stored zone
         },
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -154,3 +154,17 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         headers["Retry-After"] = str(max(1, int(exc.wait)))
     return problem(response.status_code, str(detail), headers=headers)
+
+
+def api_not_found(request, *args, **kwargs) -> JsonResponse:
+    """Plain Django view: the answer for /api/v1/ paths that match no endpoint."""
+    return JsonResponse(
+        {
+            "type": TYPE_BASE + SLUGS[404],
+            "title": TITLES[404],
+            "status": 404,
+            "detail": "No API endpoint at this address. See /api/docs/.",
+        },
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )

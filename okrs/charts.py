@@ -65,6 +65,9 @@ def _fmt(n: float) -> str:
 
 
 def _label(n: float) -> str:
+    if abs(n) < 10:
+        text = f"{n:.2f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
     if abs(n) >= 1_000_000:
         return f"{_fmt(n / 1_000_000)}M"
     if abs(n) >= 10_000:

@@ -62,90 +62,95 @@ class Obj:
     visibility: str = "public"
 
 
-I, D, A, B, M = "increase_to", "decrease_to", "stay_above", "stay_below", "milestone"
+INC, DEC, ABOVE, BELOW, MS = "increase_to", "decrease_to", "stay_above", "stay_below", "milestone"
 CUR = "currency"
 
 ACTIVE = (
-    Obj("c1", "Become the most reliable platform in our market", Level.COMPANY, "ceo"),
-    Obj("c2", "Grow revenue 40% with healthy margins", Level.COMPANY, "cfo", krs=(
-        KR("Reach $12M annual recurring revenue", I, 8.5e6, 12e6, "cfo", .45, 6, CUR, "USD"),
+    Obj("c1", "Become the most reliable platform in our market", Level.COMPANY, "ceo", krs=(
+        KR("Cut customer-facing incidents from 12 to 4 a quarter", DEC, 12, 4, "ceo", .5, 7,
+           "custom", "incidents"),
     )),
-    Obj("c3", "Customers love working with us", Level.COMPANY, "ceo"),
+    Obj("c2", "Grow revenue 40% with healthy margins", Level.COMPANY, "cfo", krs=(
+        KR("Reach $12M annual recurring revenue", INC, 8.5e6, 12e6, "cfo", .45, 6, CUR, "USD"),
+    )),
+    Obj("c3", "Customers love working with us", Level.COMPANY, "ceo", krs=(
+        KR("Raise NPS from 32 to 45", INC, 32, 45, "ceo", .4, 6, "custom", "NPS"),
+    )),
     Obj("d_eng", "Ship a faster, more stable product", Level.DEPARTMENT, "eng.head",
-        "Engineering", "c1", (KR("Halve escaped bugs from 40 to 20 a month", D, 40, 20,
+        "Engineering", "c1", (KR("Halve escaped bugs from 40 to 20 a month", DEC, 40, 20,
                                   "eng.head", .5, 7, "custom", "bugs"),)),
     Obj("d_sales", "Build a predictable sales engine", Level.DEPARTMENT, "sales.head", "Sales",
-        "c2", (KR("Keep pipeline coverage at 3x or more", A, 2.4, 3, "sales.head", 1, 7,
+        "c2", (KR("Keep pipeline coverage at 3x or more", ABOVE, 2.4, 3, "sales.head", 1, 7,
                   "custom", "x"),)),
     Obj("d_mkt", "Fill the pipeline with qualified leads", Level.DEPARTMENT, "marketing.head",
-        "Marketing", "c2", (KR("Raise marketing-qualified leads from 350 to 600 a month", I, 350,
+        "Marketing", "c2", (KR("Raise marketing-qualified leads from 350 to 600 a month", INC, 350,
                                600, "marketing.head", .6, 8),)),
     # Deliberately without KRs: its progress comes from the Support objective below it.
     Obj("d_cs", "Make support effortless", Level.DEPARTMENT, "cs.head", "Customer Success",
         "c3"),
     Obj("t_platform", "Make the platform fast and boringly reliable", Level.TEAM,
         "platform.lead", "Platform", "d_eng", (
-            KR("Cut p95 API latency from 420 ms to 200 ms", D, 420, 200, "owner", .55, 7,
+            KR("Cut p95 API latency from 420 ms to 200 ms", DEC, 420, 200, "owner", .55, 7,
                "custom", "ms", contributor="contributor"),
-            KR("Keep monthly uptime at 99.95% or better", A, 99.9, 99.95, "owner", 1, 8,
+            KR("Keep monthly uptime at 99.95% or better", ABOVE, 99.9, 99.95, "owner", 1, 8,
                "percent", last_week=1),
-            KR("Migrate 12 services to the new runtime", I, 0, 12, "owner", .25, 4,
+            KR("Migrate 12 services to the new runtime", INC, 0, 12, "owner", .25, 4,
                last_week=3),
-            KR("Publish the incident-response runbook", M, 0, 1, "owner", 0, 6,
+            KR("Publish the incident-response runbook", MS, 0, 1, "owner", 0, 6,
                last_week=-1),
         )),
     Obj("t_mobile", "Release a mobile app customers rate 4.5+", Level.TEAM, "mobile.lead",
         "Mobile", "d_eng", (
-            KR("Lift the app-store rating from 3.8 to 4.5", I, 3.8, 4.5, "mobile.lead", .6, 7,
+            KR("Lift the app-store rating from 3.8 to 4.5", INC, 3.8, 4.5, "mobile.lead", .6, 7,
                "custom", "stars"),
-            KR("Keep crash-free sessions above 99.5%", A, 99.0, 99.5, "mobile.lead", .4, 3,
+            KR("Keep crash-free sessions above 99.5%", ABOVE, 99.0, 99.5, "mobile.lead", .4, 3,
                "percent"),
         )),
     Obj("t_enterprise", "Close more enterprise deals", Level.TEAM, "enterprise.lead",
         "Enterprise Sales", "d_sales", (
-            KR("Close $2M in new enterprise ARR", I, 0, 2e6, "enterprise.lead", .45, 6, CUR,
+            KR("Close $2M in new enterprise ARR", INC, 0, 2e6, "enterprise.lead", .45, 6, CUR,
                "USD"),
-            KR("Shorten the sales cycle from 90 to 60 days", D, 90, 60, "enterprise.lead", .3,
+            KR("Shorten the sales cycle from 90 to 60 days", DEC, 90, 60, "enterprise.lead", .3,
                4, "custom", "days", last_week=3),
         )),
     # Deliberately an orphan: not aligned to anything (the health page flags it).
     Obj("t_smb", "Make SMB onboarding fully self-serve", Level.TEAM, "smb.lead", "SMB Sales",
         "", (
-            KR("Grow self-serve trials from 300 to 800 a month", I, 300, 800, "smb.lead", .5, 6),
-            KR("Keep monthly churn below 2%", B, 2.4, 2, "smb.lead", 1, 8, "percent"),
+            KR("Grow self-serve trials from 300 to 800 a month", INC, 300, 800, "smb.lead", .5, 6),
+            KR("Keep monthly churn below 2%", BELOW, 2.4, 2, "smb.lead", 1, 8, "percent"),
         )),
     Obj("t_growth", "Double organic signups", Level.TEAM, "growth.lead", "Growth", "d_mkt", (
-        KR("Increase organic signups from 1,200 to 2,400 a month", I, 1200, 2400, "growth.lead",
+        KR("Increase organic signups from 1,200 to 2,400 a month", INC, 1200, 2400, "growth.lead",
            .65, 8),
-        KR("Launch the partner referral program", M, 0, 1, "growth.lead", 1, 9),
+        KR("Launch the partner referral program", MS, 0, 1, "growth.lead", 1, 9),
     )),
     Obj("t_support", "Resolve tickets faster", Level.TEAM, "support.lead", "Support", "d_cs", (
-        KR("Cut first response time from 8 h to 2 h", D, 8, 2, "support.lead", .7, 8, "custom",
+        KR("Cut first response time from 8 h to 2 h", DEC, 8, 2, "support.lead", .7, 8, "custom",
            "hours"),
-        KR("Raise CSAT from 85% to 92%", I, 85, 92, "support.lead", .35, 4, "percent"),
+        KR("Raise CSAT from 85% to 92%", INC, 85, 92, "support.lead", .35, 4, "percent"),
     )),
     Obj("i_owner", "Become the team's go-to performance engineer", Level.INDIVIDUAL, "owner",
         parent="t_platform", visibility="private", krs=(
-            KR("Give an internal talk on profiling", M, 0, 1, "owner", 0, 7, last_week=2),
+            KR("Give an internal talk on profiling", MS, 0, 1, "owner", 0, 7, last_week=2),
         )),
     Obj("i_contributor", "Learn the observability stack", Level.INDIVIDUAL, "contributor",
         parent="t_platform", krs=(
-            KR("Build 5 service dashboards", I, 0, 5, "contributor", .6, 8),
+            KR("Build 5 service dashboards", INC, 0, 5, "contributor", .6, 8),
         )),
 )  # fmt: skip
 
 PAST = (
     Obj("p1", "Lay the foundations for reliable growth", Level.COMPANY, "ceo"),
     Obj("p_platform", "Stabilise the platform", Level.TEAM, "platform.lead", "Platform", "p1", (
-        KR("Reduce pages per week from 25 to 5", D, 25, 5, "owner", .8, 8, "custom", "pages"),
-        KR("Move CI to the new build farm", M, 0, 1, "owner", 1, 9),
+        KR("Reduce pages per week from 25 to 5", DEC, 25, 5, "owner", .8, 8, "custom", "pages"),
+        KR("Move CI to the new build farm", MS, 0, 1, "owner", 1, 9),
     )),
     Obj("p_sales", "Open the enterprise segment", Level.TEAM, "enterprise.lead",
         "Enterprise Sales", "p1", (
-            KR("Sign 5 enterprise logos", I, 0, 5, "enterprise.lead", .6, 6),
+            KR("Sign 5 enterprise logos", INC, 0, 5, "enterprise.lead", .6, 6),
         )),
     Obj("p_support", "Tame the ticket backlog", Level.TEAM, "support.lead", "Support", "p1", (
-        KR("Cut the open backlog from 900 to 300 tickets", D, 900, 300, "support.lead", .45, 4),
+        KR("Cut the open backlog from 900 to 300 tickets", DEC, 900, 300, "support.lead", .45, 4),
     )),
 )  # fmt: skip
 
@@ -240,9 +245,9 @@ class _Seeder:
         return "EUR" if k.label == "USD" and european else k.label
 
     def _value(self, k: KR, share: float) -> Decimal:
-        if k.metric == M:
+        if k.metric == MS:
             return Decimal(1 if share >= 1 else 0)
-        if k.metric in (A, B):
+        if k.metric in (ABOVE, BELOW):
             # Start below (above) the bar; "reach" 1 means the condition now holds.
             value = k.target + (k.target - k.start) * 0.1 if share >= 1 else k.start
             return Decimal(str(round(value, 2)))
@@ -380,7 +385,7 @@ def _grade(cycle: Cycle, objectives: dict[str, Objective]) -> None:
         KeyResult.objects.filter(organization_id=cycle.organization_id, objective__cycle=cycle)
     )
     for kr in krs:
-        kr.grade = round(min(1.0, kr.progress + (0.1 if kr.metric_type == I else 0)), 1)
+        kr.grade = round(min(1.0, kr.progress + (0.1 if kr.metric_type == INC else 0)), 1)
     KeyResult.objects.bulk_update(krs, ["grade"])
     rows = list(Objective.objects.filter(pk__in=[o.pk for o in objectives.values()]))
     key_by_pk = {o.pk: key for key, o in objectives.items()}

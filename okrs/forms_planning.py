@@ -68,7 +68,6 @@ class GradeForm(forms.Form):
         max_value=1,
         max_digits=4,
         decimal_places=2,
-        help_text="0.0 to 1.0",
         widget=forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"}),
     )
     retrospective = forms.CharField(

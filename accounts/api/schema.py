@@ -39,9 +39,8 @@ class ProblemAwareAutoSchema(AutoSchema):
     """Adds the problem-details responses each operation can produce."""
 
     def _error_codes(self) -> list[str]:
-        codes = ["401", "403", "404", "406", "429"]
-        if self.method != "DELETE":
-            codes.append("400")
+        # 400 everywhere: even a DELETE can break a domain rule (e.g. a closed cycle).
+        codes = ["400", "401", "403", "404", "406", "429"]
         if self.method in ("POST", "PUT", "PATCH"):
             codes.append("415")
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.api.fields import OrgScopedPrimaryKeyRelatedField
 from accounts.models import Membership, OrgUnit, Role
 
 
@@ -68,6 +69,18 @@ class MembershipSerializer(serializers.ModelSerializer):
             "is_active",
         ]
         read_only_fields = fields
+
+
+class MembershipUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
+    """What an admin may change about a member (all optional; PUT and PATCH alike)."""
+
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    unit = OrgScopedPrimaryKeyRelatedField(OrgUnit, required=False, allow_null=True)
+    reports_to = OrgScopedPrimaryKeyRelatedField(Membership, required=False, allow_null=True)
+    is_active = serializers.BooleanField(
+        required=False, help_text="false deactivates (access removed, history kept)."
+    )
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):

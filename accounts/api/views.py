@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from accounts import selectors, services
 from accounts.api.base import OrganizationEndpoint
 from accounts.api.serializers import (
     MembershipSerializer,
+    MembershipUpdateSerializer,
     OrganizationSerializer,
     OrgUnitSerializer,
     TokenObtainSerializer,
@@ -21,7 +26,7 @@ from accounts.api.serializers import (
 )
 from accounts.api.throttling import TokenObtainRateThrottle
 from accounts.api.tokens import create_api_token
-from accounts.models import Membership, OrgUnit
+from accounts.models import Membership, OrgUnit, Role
 
 
 class TokenObtainView(generics.GenericAPIView):
@@ -70,22 +75,79 @@ class OrganizationListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+class MemberFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=Role.choices)
+    unit = django_filters.NumberFilter(field_name="unit_id")
+    is_active = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Membership
+        fields = ["role", "unit", "is_active"]
+
+
+def _digits(value: str) -> int:
+    """A URL id as an int, or Http404 (the selectors expect a number)."""
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List members (active and deactivated)"),
+    retrieve=extend_schema(summary="Get a member"),
+    update=extend_schema(
+        summary="Change a member's role, title, unit, manager or access (admins)",
+        request=MembershipUpdateSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change a member's role, title, unit, manager or access (admins)",
+        request=MembershipUpdateSerializer,
+    ),
+)
 @extend_schema(tags=["people"])
 class MemberViewSet(
-    OrganizationEndpoint, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    OrganizationEndpoint,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """Members of the organization (read-only: roles are managed on the People pages)."""
+    """Members of the organization. Admins may change roles, units, managers and access."""
 
     serializer_class = MembershipSerializer
-    filter_backends = [OrderingFilter]
+    filterset_class = MemberFilter
     ordering_fields = ["id", "role", "title"]
-    ordering = ["user__full_name", "user__email", "id"]
     lookup_url_kwarg = "membership_id"
 
     def get_queryset(self) -> QuerySet[Membership]:
         if self.organization is None:  # schema generation
             return Membership.objects.none()
-        return Membership.objects.filter(organization=self.organization).select_related("user")
+        return selectors.members_for_org(organization=self.organization, include_inactive=True)
+
+    def get_object(self) -> Membership:
+        return selectors.get_membership(
+            organization=self.organization, pk=_digits(self.kwargs["membership_id"])
+        )
+
+    def update(self, request, *args, **kwargs):
+        membership = self.get_object()
+        serializer = MembershipUpdateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        is_active = data.pop("is_active", None)
+        # Profile change and (de)activation are separate services: one transaction.
+        with transaction.atomic():
+            if data:
+                services.update_member(membership=membership, actor=self.membership, **data)
+            if is_active is False and membership.is_active:
+                services.deactivate_member(membership=membership, actor=self.membership)
+            elif is_active is True and not membership.is_active:
+                services.reactivate_member(membership=membership, actor=self.membership)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
 
 
 @extend_schema(tags=["people"])

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 
 from accounts import selectors, services
 from accounts.forms import AcceptInvitationForm, ProfileForm, apply_errors
 from accounts.models import User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view; the emailed link is built from SITE_URL, read when the mail is sent."""
+
+    html_email_template_name = "registration/password_reset_email.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
 
 
 def accept_invitation(request, token: str):

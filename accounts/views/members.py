@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from accounts import selectors, services
-from accounts.forms import MemberForm, apply_errors
+from accounts.forms import MemberForm
 from accounts.tenancy import org_required
-from accounts.views.common import forbidden
+from accounts.views.common import confirm_action, forbidden, save_form
+
+
+def _member_url(org_slug: str, member) -> str:
+    return reverse("orgchart:member", kwargs={"org_slug": org_slug, "membership_id": member.pk})
 
 
 @org_required
@@ -18,9 +20,9 @@ def member_detail(request, org_slug: str, membership_id: int):
     organization = request.organization
     member = selectors.get_membership(organization=organization, pk=membership_id)
     is_admin = request.membership.is_admin
-    form = None
     if request.method == "POST" and not is_admin:
         return forbidden(request)
+    form = None
     if is_admin:
         initial = {
             "role": member.role,
@@ -30,73 +32,56 @@ def member_detail(request, org_slug: str, membership_id: int):
         }
         form = MemberForm(request.POST or None, organization=organization, initial=initial)
         if request.method == "POST" and form.is_valid():
-            try:
-                services.update_member(
+            response = save_form(
+                request,
+                form,
+                lambda: services.update_member(
                     membership=member, actor=request.membership, **form.cleaned_data
-                )
-            except PermissionDenied as exc:
-                return forbidden(request, str(exc))
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, f"{member.name} updated.")
-                return redirect("orgchart:member", org_slug=org_slug, membership_id=member.pk)
+                ),
+                success=f"{member.name} updated.",
+                redirect_to=_member_url(org_slug, member),
+            )
+            if response:
+                return response
     reports = selectors.reports_of(organization=organization, membership=member)
-    status = 400 if form is not None and form.errors else 200
     return render(
         request,
         "accounts/member_detail.html",
         {"member": member, "form": form, "reports": reports, "is_admin": is_admin},
-        status=status,
-    )
-
-
-def _toggle(request, org_slug: str, membership_id: int, *, activate: bool):
-    organization = request.organization
-    member = selectors.get_membership(organization=organization, pk=membership_id)
-    if not request.membership.is_admin:
-        return forbidden(request)
-    error = ""
-    if request.method == "POST":
-        service = services.reactivate_member if activate else services.deactivate_member
-        try:
-            service(membership=member, actor=request.membership)
-        except (PermissionDenied, ValidationError) as exc:
-            error = " ".join(getattr(exc, "messages", [str(exc)]))
-        else:
-            verb = "reactivated" if activate else "deactivated"
-            messages.success(request, f"{member.name} {verb}.")
-            return redirect("orgchart:member", org_slug=org_slug, membership_id=member.pk)
-    if activate:
-        title, body = (
-            f"Reactivate {member.name}?",
-            "They can log in and use this organization again.",
-        )
-    else:
-        title = f"Deactivate {member.name}?"
-        body = "They lose access to this organization. Their OKRs and history stay."
-    return render(
-        request,
-        "accounts/confirm.html",
-        {
-            "title": title,
-            "body": body,
-            "confirm_label": "Reactivate" if activate else "Deactivate",
-            "danger": not activate,
-            "cancel_url": reverse(
-                "orgchart:member", kwargs={"org_slug": org_slug, "membership_id": member.pk}
-            ),
-            "error": error,
-        },
-        status=400 if error else 200,
+        status=400 if form is not None and form.errors else 200,
     )
 
 
 @org_required
 def member_deactivate(request, org_slug: str, membership_id: int):
-    return _toggle(request, org_slug, membership_id, activate=False)
+    member = selectors.get_membership(organization=request.organization, pk=membership_id)
+    if not request.membership.is_admin:
+        return forbidden(request)
+    return confirm_action(
+        request,
+        lambda: services.deactivate_member(membership=member, actor=request.membership),
+        title=f"Deactivate {member.name}?",
+        body="They lose access to this organization. Their OKRs and history stay.",
+        confirm_label="Deactivate",
+        cancel_url=_member_url(org_slug, member),
+        success=f"{member.name} deactivated.",
+        redirect_to=_member_url(org_slug, member),
+    )
 
 
 @org_required
 def member_reactivate(request, org_slug: str, membership_id: int):
-    return _toggle(request, org_slug, membership_id, activate=True)
+    member = selectors.get_membership(organization=request.organization, pk=membership_id)
+    if not request.membership.is_admin:
+        return forbidden(request)
+    return confirm_action(
+        request,
+        lambda: services.reactivate_member(membership=member, actor=request.membership),
+        title=f"Reactivate {member.name}?",
+        body="They can log in and use this organization again.",
+        confirm_label="Reactivate",
+        cancel_url=_member_url(org_slug, member),
+        success=f"{member.name} reactivated.",
+        redirect_to=_member_url(org_slug, member),
+        danger=False,
+    )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from accounts import services
-from accounts.forms import OrganizationSettingsForm, apply_errors
+from accounts.forms import OrganizationSettingsForm
+from accounts.models import Organization
 from accounts.tenancy import org_required
-from accounts.views.common import forbidden
+from accounts.views.common import forbidden, save_form
 
 
 @org_required
@@ -19,21 +19,20 @@ def org_settings(request, org_slug: str):
     if request.method == "POST" and not is_admin:
         return forbidden(request)
     # The form validates a copy: the request's organization stays untouched on errors.
-    form = OrganizationSettingsForm(
-        request.POST or None, instance=type(organization).objects.get(pk=organization.pk)
-    )
+    copy = Organization.objects.get(pk=organization.pk)
+    form = OrganizationSettingsForm(request.POST or None, instance=copy)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organization_settings(
+        response = save_form(
+            request,
+            form,
+            lambda: services.update_organization_settings(
                 organization=organization, actor=request.membership, **form.cleaned_data
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect("orgchart:settings", org_slug=org_slug)
+            ),
+            success="Settings saved.",
+            redirect_to=reverse("orgchart:settings", kwargs={"org_slug": org_slug}),
+        )
+        if response:
+            return response
     if not is_admin:
         for field in form.fields.values():
             field.disabled = True

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from accounts import selectors, services
-from accounts.forms import UnitForm, apply_errors
+from accounts.forms import UnitForm
 from accounts.tenancy import org_required
-from accounts.views.common import forbidden
+from accounts.views.common import confirm_action, forbidden, save_form
+
+
+def _form_page(request, form, unit):
+    status = 400 if form.errors else 200
+    return render(request, "accounts/unit_form.html", {"form": form, "unit": unit}, status=status)
 
 
 @org_required
@@ -20,19 +23,18 @@ def unit_create(request, org_slug: str):
         return forbidden(request)
     form = UnitForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.create_unit(
+        response = save_form(
+            request,
+            form,
+            lambda: services.create_unit(
                 organization=organization, actor=request.membership, **form.cleaned_data
-            )
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"Unit “{unit.name}” created.")
-            return redirect("orgchart:chart", org_slug=org_slug)
-    status = 400 if form.errors else 200
-    return render(request, "accounts/unit_form.html", {"form": form, "unit": None}, status=status)
+            ),
+            success=f"Unit “{form.cleaned_data['name']}” created.",
+            redirect_to=reverse("orgchart:chart", kwargs={"org_slug": org_slug}),
+        )
+        if response:
+            return response
+    return _form_page(request, form, None)
 
 
 @org_required
@@ -44,46 +46,31 @@ def unit_edit(request, org_slug: str, unit_id: int):
     initial = {"name": unit.name, "kind": unit.kind, "parent": unit.parent, "lead": unit.lead}
     form = UnitForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_unit(unit=unit, actor=request.membership, **form.cleaned_data)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, f"Unit “{form.cleaned_data['name']}” saved.")
-            return redirect("orgchart:chart", org_slug=org_slug)
-    status = 400 if form.errors else 200
-    return render(request, "accounts/unit_form.html", {"form": form, "unit": unit}, status=status)
+        response = save_form(
+            request,
+            form,
+            lambda: services.update_unit(unit=unit, actor=request.membership, **form.cleaned_data),
+            success=f"Unit “{form.cleaned_data['name']}” saved.",
+            redirect_to=reverse("orgchart:chart", kwargs={"org_slug": org_slug}),
+        )
+        if response:
+            return response
+    return _form_page(request, form, unit)
 
 
 @org_required
 def unit_delete(request, org_slug: str, unit_id: int):
-    organization = request.organization
-    unit = selectors.get_unit(organization=organization, pk=unit_id)
+    unit = selectors.get_unit(organization=request.organization, pk=unit_id)
     if not request.membership.is_admin:
         return forbidden(request)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.delete_unit(unit=unit, actor=request.membership)
-        except PermissionDenied as exc:
-            return forbidden(request, str(exc))
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, f"Unit “{unit.name}” deleted.")
-            return redirect("orgchart:chart", org_slug=org_slug)
-    return render(
+    chart = reverse("orgchart:chart", kwargs={"org_slug": org_slug})
+    return confirm_action(
         request,
-        "accounts/confirm.html",
-        {
-            "title": f"Delete “{unit.name}”?",
-            "body": "The unit disappears from the org chart. This cannot be undone.",
-            "confirm_label": "Delete unit",
-            "danger": True,
-            "cancel_url": reverse("orgchart:chart", kwargs={"org_slug": org_slug}),
-            "error": error,
-        },
-        status=400 if error else 200,
+        lambda: services.delete_unit(unit=unit, actor=request.membership),
+        title=f"Delete “{unit.name}”?",
+        body="The unit disappears from the org chart. This cannot be undone.",
+        confirm_label="Delete unit",
+        cancel_url=chart,
+        success=f"Unit “{unit.name}” deleted.",
+        redirect_to=chart,
     )

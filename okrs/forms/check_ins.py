@@ -33,9 +33,17 @@ class CheckInForm(StyledForm):
             kwargs.setdefault("auto_id", f"id_{prefix_id}_%s")
         super().__init__(*args, **kwargs)
         self.fields["value"].widget.attrs["autofocus"] = True
-        if key_result is not None and not self.is_bound:
-            self.initial.setdefault("value", key_result.current_value.normalize())
-            self.initial.setdefault("confidence", key_result.confidence)
+        if key_result is not None:
+            # The current value is a placeholder, not a prefill: the autofocused field is
+            # then empty and typing the new number does not append to the old one.
+            current = f"{key_result.current_value.normalize():f}"
+            self.fields["value"].widget.attrs["placeholder"] = f"now {current}"
+            if not self.is_bound:
+                self.initial.setdefault("confidence", key_result.confidence)
+        if key_result is not None and key_result.metric_type == "milestone":
+            help_id = f"{self.auto_id % 'value'}_helptext"
+            self.fields["value"].help_text = "Milestone: 1 = done, 0 = not done yet"
+            self.fields["value"].widget.attrs["aria-describedby"] = help_id
         if prefix_id:
             self.fields["confidence"].widget.attrs["aria-describedby"] = (
                 f"id_{prefix_id}_confidence_helptext"

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from accounts.models import Membership, Organization
-from okrs.models import AuditEntry, Cycle
+from okrs.models import AuditEntry, Cycle, KeyResult, Objective
 
 CLOSED_MESSAGE = "This cycle is closed; its OKRs can no longer be changed."
 MAX_VALUE = Decimal("99999999999999")  # DecimalField(max_digits=18, decimal_places=4)
@@ -109,6 +109,11 @@ def snapshot(row: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return values
 
 
+def initial_changes(row: models.Model, fields: Iterable[str]) -> dict[str, list[Any]]:
+    """A create's audit `changes`: every set field as [None, value]."""
+    return {k: [None, v] for k, v in snapshot(row, fields).items() if v}
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
@@ -134,6 +139,38 @@ def audit(
         objective_id_ref=objective_id,
         summary=summary[:255],
         changes=changes or {},
+    )
+
+
+def audit_row(
+    row: Objective | KeyResult,
+    *,
+    actor: Membership | None,
+    action: str,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """`audit` for an objective or a KR: target and objective follow from the row."""
+    is_objective = isinstance(row, Objective)
+    return audit(
+        organization=row.organization_id,
+        actor=actor,
+        action=action,
+        target_type="objective" if is_objective else "key_result",
+        target_id=row.pk,
+        objective_id=row.pk if is_objective else row.objective_id,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def lock(row: models.Model, *related: str) -> Any:
+    """Reload `row` (within its organization) with a row lock, for a read-modify-write."""
+    return (
+        type(row)
+        .objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .get(pk=row.pk, organization_id=row.organization_id)
     )
 
 

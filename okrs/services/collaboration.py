@@ -11,7 +11,13 @@ from django.db import transaction
 from accounts.models import Membership
 from okrs import policy
 from okrs.models import Comment, CommentMention, Initiative, KeyResult, Objective, Risk
-from okrs.services._common import ensure_active_member, ensure_in_org, ensure_open, reject_unknown
+from okrs.services._common import (
+    ensure_active_member,
+    ensure_in_org,
+    ensure_open,
+    lock,
+    reject_unknown,
+)
 
 MAX_COMMENT = 5000
 
@@ -88,11 +94,7 @@ def create_initiative(
 
 
 def _locked_initiative(initiative: Initiative) -> Initiative:
-    return (
-        Initiative.objects.select_for_update(of=("self",))
-        .select_related("key_result__objective__cycle", "key_result__owner")
-        .get(pk=initiative.pk, organization_id=initiative.organization_id)
-    )
+    return lock(initiative, "key_result__objective__cycle", "key_result__owner")
 
 
 def update_initiative(*, initiative: Initiative, actor: Membership, **fields: Any) -> Initiative:
@@ -171,11 +173,7 @@ def create_risk(
 
 
 def _locked_risk(risk: Risk) -> Risk:
-    return (
-        Risk.objects.select_for_update(of=("self",))
-        .select_related("key_result__objective__cycle", "key_result__owner")
-        .get(pk=risk.pk, organization_id=risk.organization_id)
-    )
+    return lock(risk, "key_result__objective__cycle", "key_result__owner")
 
 
 def _can_edit_risk(actor: Membership, risk: Risk) -> bool:

@@ -12,12 +12,14 @@ from accounts.models import Membership
 from okrs import policy
 from okrs.models import AuditEntry, KeyResult, KeyResultContributor, Objective
 from okrs.services._common import (
-    audit,
+    audit_row,
     check_version,
     diff,
     ensure_active_member,
     ensure_open,
     full_clean,
+    initial_changes,
+    lock,
     reject_unknown,
     snapshot,
     to_confidence,
@@ -40,17 +42,9 @@ AUDITED_FIELDS = (
     "due_date",
     "grade",
 )
+# Values change through check-ins and grades through grade_key_result, not through edits.
 EDITABLE_FIELDS = (
-    "title",
-    "owner",
-    "metric_type",
-    "start_value",
-    "target_value",
-    "unit",
-    "unit_label",
-    "weight",
-    "confidence",
-    "due_date",
+    *(f for f in AUDITED_FIELDS if f not in ("current_value", "grade")),
     "contributors",
 )
 
@@ -159,26 +153,19 @@ def create_key_result(
     with transaction.atomic():
         kr.save()
         _write_contributors(kr, people)
-        audit(
-            organization=kr.organization_id,
+        audit_row(
+            kr,
             actor=actor,
             action=AuditEntry.Action.CREATE,
-            target_type="key_result",
-            target_id=kr.pk,
-            objective_id=objective.pk,
             summary=f"Added key result “{kr.title}”",
-            changes={k: [None, v] for k, v in snapshot(kr, AUDITED_FIELDS).items() if v},
+            changes=initial_changes(kr, AUDITED_FIELDS),
         )
         recompute_objective_chain(objective)
     return kr
 
 
 def _locked(kr: KeyResult) -> KeyResult:
-    return (
-        KeyResult.objects.select_for_update(of=("self",))
-        .select_related("objective__cycle__organization", "objective__owner", "owner")
-        .get(pk=kr.pk, organization_id=kr.organization_id)
-    )
+    return lock(kr, "objective__cycle__organization", "objective__owner", "owner")
 
 
 def update_key_result(
@@ -214,13 +201,10 @@ def update_key_result(
         recompute_key_result(kr)
         kr.version += 1
         kr.save()
-        audit(
-            organization=kr.organization_id,
+        audit_row(
+            kr,
             actor=actor,
             action=AuditEntry.Action.UPDATE,
-            target_type="key_result",
-            target_id=kr.pk,
-            objective_id=kr.objective_id,
             summary=f"Updated key result “{kr.title}”",
             changes=changes,
         )
@@ -235,13 +219,10 @@ def delete_key_result(*, key_result: KeyResult, actor: Membership) -> None:
         ensure_open(kr.objective.cycle)
         policy.require(policy.can_edit_key_result(actor, kr), "You may not delete this key result.")
         objective = kr.objective
-        audit(
-            organization=kr.organization_id,
+        audit_row(
+            kr,
             actor=actor,
             action=AuditEntry.Action.DELETE,
-            target_type="key_result",
-            target_id=kr.pk,
-            objective_id=objective.pk,
             summary=f"Deleted key result “{kr.title}”",
             changes=snapshot(kr, AUDITED_FIELDS),
         )
@@ -266,13 +247,10 @@ def grade_key_result(*, key_result: KeyResult, actor: Membership, grade: Any) ->
             kr.grade = value
             kr.version += 1
             kr.save(update_fields=["grade", "version", "updated_at"])
-            audit(
-                organization=kr.organization_id,
+            audit_row(
+                kr,
                 actor=actor,
                 action=AuditEntry.Action.UPDATE,
-                target_type="key_result",
-                target_id=kr.pk,
-                objective_id=kr.objective_id,
                 summary=f"Graded key result “{kr.title}”: {value:.1f}",
                 changes={"grade": [old, value]},
             )

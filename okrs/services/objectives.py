@@ -11,13 +11,15 @@ from accounts.models import Membership, Organization, OrgUnit
 from okrs import policy
 from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Status
 from okrs.services._common import (
-    audit,
+    audit_row,
     check_version,
     diff,
     ensure_active_member,
     ensure_in_org,
     ensure_open,
     full_clean,
+    initial_changes,
+    lock,
     reject_unknown,
     snapshot,
     to_decimal,
@@ -36,16 +38,7 @@ AUDITED_FIELDS = (
     "grade",
     "retrospective",
 )
-EDITABLE_FIELDS = (
-    "title",
-    "description",
-    "level",
-    "unit",
-    "owner",
-    "parent",
-    "visibility",
-    "status_override",
-)
+EDITABLE_FIELDS = tuple(f for f in AUDITED_FIELDS if f not in ("grade", "retrospective"))
 
 
 def _normalise_unit(level: str, unit: OrgUnit | None, owner: Membership) -> OrgUnit | None:
@@ -84,6 +77,12 @@ def _check_parent(objective: Objective, parent: Objective | None) -> None:
         raise ValidationError(
             {"parent": "That objective is aligned to this one; aligning back would make a loop."}
         )
+
+
+def _check_parent_visible(actor: Membership, parent: Objective | None) -> None:
+    # A private objective one cannot see must not be discoverable by aligning to its id.
+    if parent is not None and not policy.can_view_objective(actor, parent):
+        raise ValidationError({"parent": "Choose an objective you can see."})
 
 
 def _validate(objective: Objective) -> None:
@@ -129,6 +128,7 @@ def create_objective(
         description=description or "",
         visibility=visibility,
     )
+    _check_parent_visible(actor, parent)
     _validate(objective)
     policy.require(
         policy.can_create_objective(actor, level=level, unit=objective.unit, owner=owner),
@@ -136,26 +136,19 @@ def create_objective(
     )
     with transaction.atomic():
         objective.save()
-        audit(
-            organization=organization,
+        audit_row(
+            objective,
             actor=actor,
             action=AuditEntry.Action.CREATE,
-            target_type="objective",
-            target_id=objective.pk,
-            objective_id=objective.pk,
             summary=f"Created objective “{objective.title}”",
-            changes={k: [None, v] for k, v in snapshot(objective, AUDITED_FIELDS).items() if v},
+            changes=initial_changes(objective, AUDITED_FIELDS),
         )
         recompute_objective_chain(objective)
     return objective
 
 
 def _locked(objective: Objective) -> Objective:
-    return (
-        Objective.objects.select_for_update(of=("self",))
-        .select_related("cycle__organization", "owner", "unit", "parent")
-        .get(pk=objective.pk, organization_id=objective.organization_id)
-    )
+    return lock(objective, "cycle__organization", "owner", "unit", "parent")
 
 
 def update_objective(
@@ -176,6 +169,8 @@ def update_objective(
             setattr(current, name, value.strip() if name == "title" and value else value)
         if current.status_override is None:
             current.status_override = ""
+        if current.parent_id != (old_parent.pk if old_parent else None):
+            _check_parent_visible(actor, current.parent)
         _validate(current)
         after = snapshot(current, AUDITED_FIELDS)
         # Only a real move needs the right to create there: forms resend unchanged values.
@@ -202,13 +197,10 @@ def update_objective(
             return current
         current.version += 1
         current.save()
-        audit(
-            organization=current.organization_id,
+        audit_row(
+            current,
             actor=actor,
             action=AuditEntry.Action.UPDATE,
-            target_type="objective",
-            target_id=current.pk,
-            objective_id=current.pk,
             summary=f"Updated objective “{current.title}”",
             changes=changes,
         )
@@ -232,13 +224,10 @@ def delete_objective(*, objective: Objective, actor: Membership) -> None:
         Objective.objects.filter(organization_id=current.organization_id, pk__in=detached).update(
             parent=None
         )
-        audit(
-            organization=current.organization_id,
+        audit_row(
+            current,
             actor=actor,
             action=AuditEntry.Action.DELETE,
-            target_type="objective",
-            target_id=current.pk,
-            objective_id=current.pk,
             summary=f"Deleted objective “{current.title}”"
             + (f"; {len(detached)} aligned objective(s) unaligned" if detached else ""),
             changes=snapshot(current, AUDITED_FIELDS) | {"unaligned_children": detached},
@@ -266,13 +255,10 @@ def grade_objective(
         if changes:
             current.version += 1
             current.save(update_fields=["grade", "retrospective", "version", "updated_at"])
-            audit(
-                organization=current.organization_id,
+            audit_row(
+                current,
                 actor=actor,
                 action=AuditEntry.Action.UPDATE,
-                target_type="objective",
-                target_id=current.pk,
-                objective_id=current.pk,
                 summary=f"Graded objective “{current.title}”: {value:.1f}",
                 changes=changes,
             )

@@ -93,3 +93,16 @@ def mentions(text, autoescape=True) -> str:
     escaped = conditional_escape(text or "") if autoescape else (text or "")
     highlighted = _MENTION.sub(r'<span class="mention">@\1</span>', str(escaped))
     return mark_safe(highlighted.replace("\n", "<br>"))  # noqa: S308 — input escaped above
+
+
+@register.filter
+def kr_summary(kr) -> str:
+    """One short line on where a KR stands, worded for its metric type."""
+    if kr.metric_type == "milestone":
+        return "Milestone: done" if kr.current_value else "Milestone: not done yet"
+    current, target = _with_unit(kr, kr.current_value), kr_target(kr)
+    if kr.metric_type == "increase_to":
+        return f"{current} of {target}"
+    if kr.metric_type == "decrease_to":
+        return f"{current}, down to {target}"
+    return f"{current} (target {target})"

@@ -19,12 +19,16 @@ from okrs.models import Initiative, KeyResult
 from okrs.views.work_comments import comments_context, post_comment
 from okrs.views.work_common import (
     LONG_LIST_PAGE_SIZE,
+    confirm_delete,
     forbidden,
     form_status,
     org_url,
     paginate,
     redirect_to,
 )
+
+# Wide and short: the chart spans the card; axis labels stay legible when scaled down.
+CHART_WIDTH, CHART_HEIGHT = 900, 260
 
 
 def get_kr(request: HttpRequest, key_result_id: int) -> KeyResult:
@@ -70,6 +74,8 @@ def _chart(request: HttpRequest, kr: KeyResult, check_ins: list):
         target_value=kr.target_value,
         readings=readings,
         today=timezone.localdate(timezone=tz),
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
     )
 
 
@@ -159,22 +165,16 @@ def key_result_delete(request: HttpRequest, org_slug: str, key_result_id: int) -
     kr = get_kr(request, key_result_id)
     if not policy.can_edit_key_result(me, kr):
         return forbidden(request, "Only the KR owner and the objective's editors can delete it.")
-    if request.method == "POST":
-        try:
-            services.delete_key_result(key_result=kr, actor=me)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-            return redirect_to(request, "key_result_detail", key_result_id=kr.pk)
-        messages.success(request, f"Key result “{kr.title}” deleted.")
-        return redirect_to(request, "objective_detail", objective_id=kr.objective_id)
-    ctx = {
-        "thing": "key result",
-        "title": kr.title,
-        "cancel_url": org_url(request, "key_result_detail", key_result_id=kr.pk),
-        "consequence": "Its check-ins, initiatives, risks and comments are deleted too, and "
+    return confirm_delete(
+        request,
+        thing="key result",
+        title=kr.title,
+        consequence="Its check-ins, initiatives, risks and comments are deleted too, and "
         "the objective's progress is recalculated.",
-    }
-    return render(request, "okrs/work/confirm_delete.html", ctx)
+        delete=lambda: services.delete_key_result(key_result=kr, actor=me),
+        cancel_url=org_url(request, "key_result_detail", key_result_id=kr.pk),
+        done_url=org_url(request, "objective_detail", objective_id=kr.objective_id),
+    )
 
 
 @org_required

@@ -150,7 +150,7 @@ def check_in(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpRes
         return forbidden(request, "Only the owner, contributors and unit leads can check in.")
     prefix = f"kr{kr.pk}"
     if request.method == "POST":
-        form = CheckInForm(request.POST, prefix_id=prefix)
+        form = CheckInForm(request.POST, key_result=kr, prefix_id=prefix)
         if form.is_valid():
             try:
                 services.record_check_in(key_result=kr, actor=me, **form.cleaned_data)

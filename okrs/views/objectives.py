@@ -7,7 +7,7 @@ import contextlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts.tenancy import org_required
@@ -17,6 +17,7 @@ from okrs.models import Level, Objective
 from okrs.views.work_comments import comments_context, post_comment
 from okrs.views.work_common import (
     HISTORY_PAGE_SIZE,
+    confirm_delete,
     forbidden,
     form_status,
     org_url,
@@ -67,7 +68,9 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
         "children": list(children),
         "key_results": list(key_results),
         "history": history,
-        "can_edit": can_edit,
+        "can_edit": can_edit and not objective.cycle.is_closed,
+        # Grading happens when a cycle closes (planning pages own the grade form).
+        "can_grade": objective.cycle.is_closed and policy.can_grade(me, objective),
         "can_add_aligned": not objective.cycle.is_closed,
         **comments_context(request, objective, post_url=url),
     }
@@ -162,23 +165,16 @@ def objective_delete(request: HttpRequest, org_slug: str, objective_id: int) -> 
     objective = _objective(request, objective_id)
     if not policy.can_edit_objective(me, objective):
         return forbidden(request, "Only the owner and those who lead its unit can delete it.")
-    detail_url = org_url(request, "objective_detail", objective_id=objective.pk)
-    if request.method == "POST":
-        try:
-            services.delete_objective(objective=objective, actor=me)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-            return redirect(detail_url)
-        messages.success(request, f"Objective “{objective.title}” deleted.")
-        return redirect_to(request, "my_okrs")
-    ctx = {
-        "thing": "objective",
-        "title": objective.title,
-        "cancel_url": detail_url,
-        "consequence": "Its key results, check-ins and comments are deleted too; "
+    return confirm_delete(
+        request,
+        thing="objective",
+        title=objective.title,
+        consequence="Its key results, check-ins and comments are deleted too; "
         "aligned objectives are kept but no longer aligned.",
-    }
-    return render(request, "okrs/work/confirm_delete.html", ctx)
+        delete=lambda: services.delete_objective(objective=objective, actor=me),
+        cancel_url=org_url(request, "objective_detail", objective_id=objective.pk),
+        done_url=org_url(request, "my_okrs"),
+    )
 
 
 @org_required

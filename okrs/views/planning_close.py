@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from accounts.tenancy import org_required
 from okrs import policy, selectors, services
 from okrs.forms_planning import CopyUnfinishedForm, GradeForm
-from okrs.models import Cycle
-from okrs.views.planning_common import apply_validation_error, error_text
+from okrs.models import LEVEL_RANK, Cycle
+from okrs.views.planning_common import apply_validation_error, error_text, paginate
 
 TEMPLATE = "okrs/planning/cycle_close.html"
 
@@ -48,11 +48,13 @@ def close_context(request, cycle, *, bound=None):
     `bound` replaces one row's form with a submitted (invalid) one, so its errors show.
     """
     viewer = request.membership
-    objectives = list(
+    objectives = sorted(
         selectors.objectives_for_cycle(
             organization=request.organization, cycle=cycle, viewer=viewer
-        )
+        ),
+        key=lambda o: (LEVEL_RANK[o.level], o.title.lower()),
     )
+    objectives = paginate(request, objectives, per_page=20)
     for objective in objectives:
         objective.form = objective_form(objective)
         objective.can_grade = not cycle.is_closed and policy.can_grade(viewer, objective)

@@ -17,11 +17,7 @@ from okrs import policy, services
 from okrs.forms import InitiativeForm, InitiativeStatusForm, RiskForm, attach_errors
 from okrs.models import Initiative, Risk
 from okrs.views.key_results import back_to_kr, get_kr, initiatives_context
-from okrs.views.work_common import forbidden, form_status
-
-
-def _error_text(exc: Exception) -> str:
-    return " ".join(getattr(exc, "messages", None) or [str(exc) or "Not allowed."])
+from okrs.views.work_common import error_text, forbidden, form_status
 
 
 def _error_text_of(form) -> str:
@@ -77,7 +73,7 @@ def initiative_update(request: HttpRequest, org_slug: str, initiative_id: int) -
             initiative=initiative, actor=request.membership, status=form.cleaned_data["status"]
         )
     except (ValidationError, PermissionDenied) as exc:
-        return _initiatives_answer(request, kr, error=_error_text(exc))
+        return _initiatives_answer(request, kr, error=error_text(exc))
     return _initiatives_answer(request, kr)
 
 
@@ -114,7 +110,7 @@ def risk_edit(request: HttpRequest, org_slug: str, risk_id: int) -> HttpResponse
             try:
                 services.update_risk(risk=risk, actor=request.membership, **form.cleaned_data)
             except PermissionDenied as exc:
-                return forbidden(request, _error_text(exc))
+                return forbidden(request, error_text(exc))
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
@@ -134,7 +130,7 @@ def risk_close(request: HttpRequest, org_slug: str, risk_id: int) -> HttpRespons
     try:
         services.update_risk(risk=risk, actor=request.membership, status=Risk.State.CLOSED)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "Risk closed.")
     return back_to_kr(request, kr, "#risks")

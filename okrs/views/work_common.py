@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -47,3 +51,34 @@ def form_status(form) -> int:
 
 def htmx_form_status(request: HttpRequest, form) -> int:
     return 200 if request.htmx else form_status(form)
+
+
+def error_text(exc: Exception) -> str:
+    """One readable sentence from a domain ValidationError / PermissionDenied."""
+    return " ".join(
+        getattr(exc, "messages", None) or [str(exc) or "You are not allowed to do that."]
+    )
+
+
+def confirm_delete(
+    request: HttpRequest,
+    *,
+    thing: str,
+    title: str,
+    consequence: str,
+    delete: Callable[[], None],
+    cancel_url: str,
+    done_url: str,
+) -> HttpResponse:
+    """GET: a confirmation page. POST: run `delete` (a service call) and go to `done_url`;
+    a domain error goes back to `cancel_url` with the reason as a message."""
+    if request.method == "POST":
+        try:
+            delete()
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, error_text(exc))
+            return redirect(cancel_url)
+        messages.success(request, f"{thing.capitalize()} “{title}” deleted.")
+        return redirect(done_url)
+    ctx = {"thing": thing, "title": title, "cancel_url": cancel_url, "consequence": consequence}
+    return render(request, "okrs/work/confirm_delete.html", ctx)

@@ -137,4 +137,3 @@ def test_api_calls_are_throttled_per_token(member_membership, token_client, sett
     assert int(response["Retry-After"]) >= 1
     # Another token has its own budget.
     assert second.get(ORGS_URL).status_code == 200
-

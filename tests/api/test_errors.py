@@ -59,3 +59,8 @@ def test_huge_filter_ids_are_rejected_cleanly(chart, token_client):
 def test_unknown_organization_is_404_like_a_foreign_one(chart, token_client):
     body = assert_problem(token_client(chart.admin).get("/api/v1/orgs/nope/objectives/"), 404)
     assert body["detail"] == "Not found."
+
+
+def test_post_without_trailing_slash_is_a_problem_404_not_a_crash(chart, token_client):
+    response = token_client(chart.admin).post(chart.url("cycles"), {}, format="json")
+    assert_problem(response, 404)

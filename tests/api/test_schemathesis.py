@@ -17,6 +17,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -27,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.api.tokens import create_api_token
 from accounts.models import Membership
-from okrs.models import CheckIn, Comment, Cycle, Initiative, KeyResult, Objective, Risk
+from okrs.models import Comment, Cycle, Initiative, KeyResult, Objective, Risk
 
 CHECKS = [
     not_a_server_error,
@@ -67,9 +68,7 @@ def test_api_conforms_to_its_openapi_schema(settings, wsgi_requests_share_the_te
         "DEFAULT_THROTTLE_RATES": {"user": "100000/minute", "token_obtain": "100000/minute"},
     }
     call_command("seed_demo", stdout=io.StringIO())
-    owner = Membership.objects.select_related("organization").get(
-        user__email="owner@acme.example"
-    )
+    owner = Membership.objects.select_related("organization").get(user__email="owner@acme.example")
     _token, raw = create_api_token(user=owner.user, name="schemathesis")
     headers = {"Authorization": f"Bearer {raw}"}
     real_ids = {
@@ -84,9 +83,12 @@ def test_api_conforms_to_its_openapi_schema(settings, wsgi_requests_share_the_te
     for result in schema.get_all_operations():
         operation = result.ok()
 
-        @given(case=operation.as_strategy())
+        @given(
+            case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
+            | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
+        )
         @hypothesis_settings(
-            max_examples=5,
+            max_examples=6,
             deadline=None,
             derandomize=True,
             database=None,

@@ -1,6 +1,8 @@
 """Real-browser journeys: an inline check-in updates every progress bar in place; a
 contributor adds an initiative. `window.__marker` proves there was no page reload."""
 
+import time
+
 import pytest
 
 from okrs.models import CheckIn, Initiative
@@ -81,9 +83,28 @@ def test_contributor_adds_an_initiative_inline(live_server, login, page, screens
     page.get_by_role("combobox", name="Status of Cache the dependency downloads").select_option(
         "doing"
     )
-    page.get_by_role("button", name="Update status of Cache the dependency downloads").click()
-    page.wait_for_function("document.querySelector('#initiatives select').value === 'doing'")
+    with page.expect_response(lambda r: "/status/" in r.url):
+        page.get_by_role("button", name="Update status of Cache the dependency downloads").click()
     ini = Initiative.objects.get(title="Cache the dependency downloads")
     assert ini.status == "doing" and ini.key_result == kr
     assert page.evaluate("window.__marker") == "kr page"
     screenshot(page, "key-result-detail")
+
+
+def test_three_check_ins_by_keyboard_in_well_under_a_minute(live_server, login, page):
+    c = build_cascade(OrganizationFactory(slug="journey-fast"), kr_count=3)
+    login(c.owner.user.email)
+    started = time.monotonic()
+    for number, kr in enumerate(c.krs, start=1):
+        page.get_by_role("link", name=f"Check in on {kr.title}").focus()
+        page.keyboard.press("Enter")
+        page.get_by_label("New value").wait_for()  # autofocused: type straight away
+        page.keyboard.type(str(10 * number))
+        page.keyboard.press("Tab")
+        page.keyboard.type("7")
+        page.keyboard.press("Enter")
+        page.get_by_role("link", name=f"Update check-in on {kr.title}").wait_for()
+    assert time.monotonic() - started < 60
+    assert "3 of 3" in page.locator("#week-summary").inner_text()
+    values = sorted(CheckIn.objects.values_list("value", flat=True))
+    assert [int(v) for v in values] == [10, 20, 30]

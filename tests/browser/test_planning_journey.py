@@ -119,3 +119,34 @@ def test_member_of_another_org_gets_404_on_planning_pages(live_server, login, pa
         response = page.goto(f"{live_server.url}/o/{org.slug}/{path}")
         assert response.status == 404
         assert page.get_by_role("heading", name="Page not found").is_visible()
+
+
+def test_champion_grades_with_htmx_then_closes_the_cycle(
+    live_server, login, page, acme, screenshot
+):
+    org, company, executive, _ = acme
+    objective = factories.ObjectiveFactory(
+        organization=org, cycle=company.cycle, owner=executive, title="Retain customers"
+    )
+    factories.KeyResultFactory(organization=org, objective=objective, title="Churn below 2%")
+    login("champion@acme-b.example")
+    page.goto(f"{live_server.url}/o/{org.slug}/cycles/{company.cycle.pk}/close/")
+    page.get_by_label("Grade for Retain customers", exact=True).fill("1.5")
+    page.get_by_role("button", name="Save grade for Retain customers").click()
+    page.get_by_role("alert").filter(has_text="less than or equal to 1").wait_for()
+    page.get_by_label("Grade for Retain customers", exact=True).fill("0.8")
+    page.get_by_label("Retrospective for Retain customers").fill("Support rota worked.")
+    page.get_by_role("button", name="Save grade for Retain customers").click()
+    page.get_by_role("status").filter(has_text="Saved").wait_for()
+    objective.refresh_from_db()
+    assert objective.grade == pytest.approx(0.8)
+    assert objective.retrospective == "Support rota worked."
+    screenshot(page, "planning-close")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Close cycle").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Q1 Test is closed").is_visible()
+    company.cycle.refresh_from_db()
+    assert company.cycle.status == "closed"
+    page.goto(f"{live_server.url}/o/{org.slug}/units/{company.department.pk}/")
+    screenshot(page, "planning-unit")

@@ -23,6 +23,17 @@ def send(company, kind=Kind.REMINDER, ids=None, task_id="task-1"):
     )
 
 
+def pending_claim(company, task_id):
+    """A claim left pending by the task `task_id` (crashed or still running)."""
+    return NotificationLog.objects.create(
+        organization=company.org,
+        recipient=company.owner,
+        kind=Kind.REMINDER,
+        period=WEEK,
+        task_id=task_id,
+    )
+
+
 def log_of(membership, kind=Kind.REMINDER):
     return NotificationLog.objects.get(recipient=membership, kind=kind, period=WEEK)
 
@@ -66,13 +77,7 @@ def test_second_run_for_the_same_week_sends_nothing(company):
 
 
 def test_retry_of_the_same_task_resends_only_rows_left_pending(company):
-    NotificationLog.objects.create(
-        organization=company.org,
-        recipient=company.owner,
-        kind=Kind.REMINDER,
-        period=WEEK,
-        task_id="task-1",
-    )
+    pending_claim(company, "task-1")
     counts = send(company, ids=[company.owner.pk], task_id="task-1")
     assert counts.sent == 1
     row = log_of(company.owner)
@@ -80,13 +85,7 @@ def test_retry_of_the_same_task_resends_only_rows_left_pending(company):
 
 
 def test_duplicate_dispatch_does_not_take_over_a_fresh_pending_claim(company):
-    NotificationLog.objects.create(
-        organization=company.org,
-        recipient=company.owner,
-        kind=Kind.REMINDER,
-        period=WEEK,
-        task_id="first-task",
-    )
+    pending_claim(company, "first-task")
     counts = send(company, ids=[company.owner.pk], task_id="another-task")
     assert counts.already == 1 and counts.sent == 0
     assert mail.outbox == []

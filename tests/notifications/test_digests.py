@@ -16,6 +16,17 @@ def snapshot(company):
     return DigestSnapshot.load(organization=company.org, now=MONDAY_9)
 
 
+def deliver(company, kind, reader):
+    return delivery.deliver_batch(
+        organization=company.org,
+        kind=kind,
+        period=WEEK,
+        membership_ids=[reader.pk],
+        now=MONDAY_9,
+        task_id="t",
+    )
+
+
 def set_progress(kr, progress, confidence=None, checked=MONDAY_9):
     kr.progress = progress
     kr.last_check_in_at = checked
@@ -41,14 +52,7 @@ def test_owner_digest_shows_progress_change_since_last_week_confidence_and_stale
 def test_owner_digest_email_renders_change_in_points(company):
     check_in(company.kr_a, week="2026-W47", at=MONDAY_9 - timedelta(days=7), progress=0.2)
     set_progress(company.kr_a, 0.35)
-    delivery.deliver_batch(
-        organization=company.org,
-        kind=Kind.DIGEST_OWNER,
-        period=WEEK,
-        membership_ids=[company.owner.pk],
-        now=MONDAY_9,
-        task_id="t",
-    )
+    deliver(company, Kind.DIGEST_OWNER, company.owner)
     (message,) = mail.outbox
     assert message.subject == f"Your key results, {WEEK}"
     assert "35% (+15 pts)" in message.body
@@ -125,14 +129,7 @@ def test_champion_digest_has_stale_low_confidence_and_unaligned_objectives(compa
 def test_digests_without_an_active_cycle_are_skipped_with_a_reason(company):
     company.cycle.status = "closed"
     company.cycle.save()
-    counts = delivery.deliver_batch(
-        organization=company.org,
-        kind=Kind.DIGEST_EXECUTIVE,
-        period=WEEK,
-        membership_ids=[company.ceo.pk],
-        now=MONDAY_9,
-        task_id="t",
-    )
+    counts = deliver(company, Kind.DIGEST_EXECUTIVE, company.ceo)
     assert counts.skipped == 1 and mail.outbox == []
 
 
@@ -144,13 +141,6 @@ def test_every_digest_kind_renders_for_its_reader(company):
         Kind.DIGEST_CHAMPION: company.champion,
     }
     for kind, reader in readers.items():
-        counts = delivery.deliver_batch(
-            organization=company.org,
-            kind=kind,
-            period=WEEK,
-            membership_ids=[reader.pk],
-            now=MONDAY_9,
-            task_id="t",
-        )
+        counts = deliver(company, kind, reader)
         assert counts.sent == 1, kind
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.user.email for r in readers.values())

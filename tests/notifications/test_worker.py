@@ -27,6 +27,7 @@ from tests.notifications.worker_support import (
     clean_redis,
     send_dispatch,
     wait_for,
+    wait_for_other_sessions_to_close,
 )
 
 pytestmark = [
@@ -65,6 +66,7 @@ def services(db, tmp_path):
     for c in controllers:
         c.stop()
     clean_redis()
+    wait_for_other_sessions_to_close()
 
 
 def finished_logs(org) -> int:

@@ -102,6 +102,20 @@ def clean_redis() -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+def wait_for_other_sessions_to_close(timeout: float = 15) -> None:
+    """The test database is dropped at the end of the session: let the workers' backends go."""
+
+    def alone() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return cursor.fetchone()[0] == 0
+
+    wait_for(alone, timeout)
+
+
 def wait_for(predicate, timeout: float, interval: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

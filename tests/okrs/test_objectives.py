@@ -202,3 +202,23 @@ def test_writes_to_closed_cycle_are_refused(world):
         with pytest.raises(ValidationError) as exc:
             call()
         assert closed in exc.value.messages
+
+
+def test_cannot_align_to_a_private_objective_one_cannot_see(world):
+    secret = factories.ObjectiveFactory(
+        organization=world.org, cycle=world.cycle, level=Level.COMPANY, owner=world.ceo,
+        visibility="private",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        services.create_objective(
+            organization=world.org, actor=world.owner, cycle=world.cycle, level=Level.INDIVIDUAL,
+            title="Mine", owner=world.owner, parent=secret,
+        )  # fmt: skip
+    assert "parent" in exc.value.message_dict
+
+
+def test_create_writes_an_audit_entry_with_the_initial_values(world):
+    company, *_ = make_chain(world)
+    entry = AuditEntry.objects.get(target_type="objective", target_id=company.pk)
+    assert entry.action == "create" and entry.actor == world.ceo
+    assert entry.changes["title"] == [None, "Delight customers"]

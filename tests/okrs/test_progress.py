@@ -11,7 +11,8 @@ from okrs import progress as p
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 fraction = st.floats(min_value=0, max_value=1)
-weight = st.floats(min_value=0, max_value=100)
+# Weights are stored with two decimals: 0 or at least 0.01 (subnormal floats underflow).
+weight = st.one_of(st.just(0.0), st.floats(min_value=0.01, max_value=1000))
 metric = st.sampled_from([p.INCREASE_TO, p.DECREASE_TO, p.STAY_ABOVE, p.STAY_BELOW, p.MILESTONE])
 
 

@@ -36,7 +36,8 @@ def test_close_page_prefills_grades_with_progress(
     assert html.status_code == 200
     assert f'name="o{objective.pk}-grade" value="0.6"' in text
     assert f'name="k{kr.pk}-grade" value="0.5"' in text
-    assert "Grade for Win the market" in text and "Retrospective for Win the market" in text
+    assert 'Grade<span class="visually-hidden"> for Win the market</span>' in text
+    assert 'Retrospective<span class="visually-hidden"> for Win the market' in text
     assert "Close cycle" in text
 
 
@@ -203,3 +204,13 @@ def test_close_page_query_count_is_constant(
     client = client_for(champion_membership)
     with django_assert_max_num_queries(12):
         assert client.get(url("cycle_close", org, cycle_id=cycle.pk)).status_code == 200
+
+
+def test_close_page_is_paginated_and_ordered_by_level(client_for, champion_membership, org):
+    cycle = factories.CycleFactory(organization=org)
+    factories.ObjectiveFactory.create_batch(22, organization=org, cycle=cycle)
+    client = client_for(champion_membership)
+    first = client.get(url("cycle_close", org, cycle_id=cycle.pk)).content.decode()
+    assert "Page 1 of 2" in first
+    second = client.get(url("cycle_close", org, cycle_id=cycle.pk), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second and "Close cycle" in second

@@ -30,6 +30,7 @@ def test_htmx_get_returns_the_inline_form_with_labelled_fields(org, client_for):
     assert f'id="kr-{kr.pk}"' in html
     assert f'<label for="id_kr{kr.pk}_value">New value' in html
     assert "autofocus" in html
+    assert 'placeholder="now 0"' in html  # empty field: typing replaces, never appends
     assert "hx-disabled-elt=\"find button[type='submit']\"" in html
 
 

@@ -29,7 +29,7 @@ def test_detail_draws_the_chart_and_lists_check_ins(org, client_for):
     )
     html = client_for(c.owner).get(u("key_result_detail", org, key_result_id=kr.pk))
     html = html.content.decode()
-    assert '<svg viewBox="0 0 640 240" role="img"' in html
+    assert '<svg viewBox="0 0 900 260" role="img"' in html
     assert 'class="expected" d="M' in html and 'class="actual" d="M' in html
     assert "Slow start" in html and "CI" in html and "4/10" in html
     assert "Check in" in html and "Edit" in html

@@ -28,7 +28,18 @@ class CycleSerializer(StrictModelSerializer):
         read_only_fields = ["id"]
 
 
-class ObjectiveSerializer(StrictModelSerializer):
+class _VersionedSerializer(StrictModelSerializer):
+    """Computed `progress` and the optimistic-concurrency `version` of objectives and KRs."""
+
+    progress = serializers.FloatField(
+        read_only=True, min_value=0, max_value=1, help_text=PROGRESS_HELP
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP
+    )
+
+
+class ObjectiveSerializer(_VersionedSerializer):
     """An objective; `parent` is the objective it aligns to. Status and progress are computed."""
 
     cycle = OrgScopedPrimaryKeyRelatedField(Cycle)
@@ -38,12 +49,6 @@ class ObjectiveSerializer(StrictModelSerializer):
     owner = OrgScopedPrimaryKeyRelatedField(Membership, help_text="Membership id.")
     parent = VisibleObjectiveField(
         Objective, allow_null=True, required=False, help_text="Objective this one aligns to."
-    )
-    progress = serializers.FloatField(
-        read_only=True, min_value=0, max_value=1, help_text=PROGRESS_HELP
-    )
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP
     )
 
     class Meta:
@@ -65,19 +70,13 @@ class ObjectiveSerializer(StrictModelSerializer):
         read_only_fields = ["id", "status", "progress"]
 
 
-class KeyResultSerializer(StrictModelSerializer):
+class KeyResultSerializer(_VersionedSerializer):
     """A key result; `current_value` changes through check-ins, `progress` is computed."""
 
     objective = VisibleObjectiveField(Objective)
     owner = OrgScopedPrimaryKeyRelatedField(Membership, help_text="Membership id.")
     contributors = OrgScopedPrimaryKeyRelatedField(
         Membership, many=True, required=False, help_text="Membership ids who may check in too."
-    )
-    progress = serializers.FloatField(
-        read_only=True, min_value=0, max_value=1, help_text=PROGRESS_HELP
-    )
-    version = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**31 - 1, help_text=VERSION_HELP
     )
 
     class Meta:

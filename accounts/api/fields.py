@@ -1,0 +1,33 @@
+"""Serializer fields that resolve ids only inside the request's organization."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class OrgScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key resolved only among rows of the request's organization.
+
+    Another tenant's id gets the same "Invalid pk" answer as an id that does not exist.
+    """
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        kwargs.setdefault("queryset", model.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        organization = self.context.get("organization")
+        if organization is None:  # schema generation has no request
+            return self.model.objects.none()
+        return self.model.objects.filter(organization=organization)
+
+    def to_internal_value(self, data):
+        # bool is an int subclass: `true` must not silently mean id 1.
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not data.isdigit():
+            self.fail("incorrect_type", data_type="str")
+        if int(data) > 2**62:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)

@@ -1,0 +1,69 @@
+"""seed_okrs on the demo roster: idempotent, and the promised situations exist."""
+
+import pytest
+from django.utils import timezone
+
+from accounts import demo as people_demo
+from okrs import demo, selectors
+from okrs.models import CheckIn, CommentMention, Cycle, KeyResult, Level, Objective
+
+
+@pytest.fixture
+def acme(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    organizations = people_demo.seed_people()
+    if not organizations:
+        pytest.skip("the demo roster (accounts/demo.py) is not there yet")
+    acme = next(o for o in organizations if o.slug == "acme")
+    demo.seed_okrs(acme)
+    return acme
+
+
+def test_seed_okrs_is_idempotent(acme):
+    counts = (Cycle.objects.count(), Objective.objects.count(), CheckIn.objects.count())
+    demo.seed_okrs(acme)
+    assert (Cycle.objects.count(), Objective.objects.count(), CheckIn.objects.count()) == counts
+
+
+def test_seed_has_a_closed_graded_cycle_and_an_active_current_quarter(acme):
+    closed = Cycle.objects.get(organization=acme, status="closed")
+    active = Cycle.objects.get(organization=acme, status="active")
+    assert active.start_date <= timezone.localdate() <= active.end_date
+    graded = Objective.objects.filter(cycle=closed)
+    assert graded and all(o.grade is not None and o.retrospective for o in graded)
+    assert set(Objective.objects.filter(cycle=active).values_list("level", flat=True)) == set(Level)
+    metrics = set(
+        KeyResult.objects.filter(objective__cycle=active).values_list("metric_type", flat=True)
+    )
+    assert metrics == set(KeyResult.MetricType)
+
+
+def test_owner_has_three_krs_under_an_aligned_platform_objective(acme):
+    active = Cycle.objects.get(organization=acme, status="active")
+    owner_krs = KeyResult.objects.filter(
+        objective__cycle=active, owner__user__email="owner@acme.example", objective__level="team"
+    ).select_related("objective__parent__parent", "objective__unit")
+    assert owner_krs.count() >= 3
+    team = owner_krs[0].objective
+    assert team.unit.name == "Platform" and team.parent.parent.level == Level.COMPANY
+    assert any(
+        kr.contributors.filter(user__email="contributor@acme.example").exists() for kr in owner_krs
+    )
+    week = selectors.iso_week(acme)
+    assert any(not kr.check_ins.filter(week=week).exists() for kr in owner_krs)
+
+
+def test_health_shows_stale_low_confidence_empty_and_orphan(acme):
+    active = Cycle.objects.get(organization=acme, status="active")
+    report = selectors.health_report(organization=acme, cycle=active)
+    assert len(report.stale_krs) >= 2
+    assert len(report.low_confidence) >= 2
+    assert [o.level for o in report.objectives_without_krs] == ["department"]
+    assert [o.level for o in report.orphans] == ["team"]
+    assert 0 < report.checkin_rate < 1
+    assert CommentMention.objects.filter(organization=acme).exists()
+
+
+def test_check_in_history_spans_six_weeks(acme):
+    weeks = set(CheckIn.objects.filter(organization=acme).values_list("week", flat=True))
+    assert len(weeks) >= 7  # six weeks of the active cycle plus the closed quarter's last one
