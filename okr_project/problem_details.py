@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from okrs.services import ConflictError
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "https://cairn.example/problems/"
 
@@ -63,15 +65,6 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The If-Match header does not match the current version. Reload it."
     default_code = "precondition_failed"
-
-
-def _conflict_error_class() -> type[Exception] | None:
-    # okrs sits above okr_project's wiring; import lazily so this module loads on its own.
-    try:
-        from okrs.services import ConflictError
-    except ImportError:  # pragma: no cover - the domain package is always present in the app
-        return None
-    return ConflictError
 
 
 def _django_validation_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -128,8 +121,7 @@ def problem(
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF `EXCEPTION_HANDLER`: every known error becomes problem details."""
-    conflict_cls = _conflict_error_class()
-    if conflict_cls is not None and isinstance(exc, conflict_cls):
+    if isinstance(exc, ConflictError):  # a ValidationError subclass: test it first
         errors = _django_validation_errors(exc)
         return problem(409, _first_message(errors) if errors else Conflict.default_detail)
     if isinstance(exc, DjangoValidationError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -35,8 +37,20 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds to wait before trying again.",
+)
+
+
 class ProblemAwareAutoSchema(AutoSchema):
     """Adds the problem-details responses each operation can produce."""
+
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), RETRY_AFTER]
 
     def _error_codes(self) -> list[str]:
         # 400 everywhere: even a DELETE can break a domain rule (e.g. a closed cycle).

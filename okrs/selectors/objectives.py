@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from accounts.models import Membership, Organization, OrgUnit, Role
@@ -60,7 +60,15 @@ def objectives_for_cycle(
         qs = qs.filter(owner=owner)
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("level", "title", "id")
+    return qs.order_by(level_rank(), "title", "id")
+
+
+def level_rank() -> Case:
+    """Company, department, team, individual (not alphabetical) for `order_by`."""
+    return Case(
+        *(When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
+        output_field=IntegerField(),
+    )
 
 
 def get_objective(*, organization: Organization, pk: Any, viewer: Membership | None) -> Objective:
@@ -99,7 +107,7 @@ def parent_candidates(
             organization_id=organization.pk, cycle_id=cycle.pk
         ).descendants(exclude, include_self=True)
         qs = qs.exclude(pk__in=below.values("pk"))
-    return qs.select_related("owner__user", "unit").order_by("level", "title")
+    return qs.select_related("owner__user", "unit").order_by(level_rank(), "title")
 
 
 @dataclass

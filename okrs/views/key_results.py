@@ -46,8 +46,10 @@ def initiatives_context(request: HttpRequest, kr: KeyResult, form=None) -> dict:
     initiatives = list(kr.initiatives.select_related("assignee__user"))
     for initiative in initiatives:
         initiative.key_result = kr  # reuse the loaded KR for the policy check (no query)
-        initiative.can_edit = policy.can_edit_initiative(me, initiative)
-    can_manage = policy.can_manage_initiatives(me, kr)
+        initiative.can_edit = not kr.objective.cycle.is_closed and policy.can_edit_initiative(
+            me, initiative
+        )
+    can_manage = not kr.objective.cycle.is_closed and policy.can_manage_initiatives(me, kr)
     if form is None and can_manage:
         form = InitiativeForm(
             organization=request.organization, initial={"assignee": me}, auto_id="id_ini_%s"
@@ -88,8 +90,9 @@ def key_result_detail(request: HttpRequest, org_slug: str, key_result_id: int) -
             "author__user"
         )
     )
-    can_check_in = policy.can_check_in(me, kr)
-    can_edit = policy.can_edit_key_result(me, kr)
+    is_open = not kr.objective.cycle.is_closed  # a closed cycle is read-only
+    can_check_in = is_open and policy.can_check_in(me, kr)
+    can_edit = is_open and policy.can_edit_key_result(me, kr)
     url = org_url(request, "key_result_comment", key_result_id=kr.pk)
     ctx = {
         **initiatives_context(request, kr),
@@ -102,7 +105,7 @@ def key_result_detail(request: HttpRequest, org_slug: str, key_result_id: int) -
         "risk_form": RiskForm(organization=org, auto_id="id_risk_%s"),
         "can_check_in": can_check_in,
         "can_edit": can_edit,
-        "can_manage_risks": policy.can_manage_initiatives(me, kr),
+        "can_manage_risks": is_open and policy.can_manage_initiatives(me, kr),
         **comments_context(request, kr, post_url=url),
     }
     return render(request, "okrs/work/key_result_detail.html", ctx)

@@ -85,7 +85,8 @@ def _rows(request: HttpRequest, key_results, week: str) -> list[KrRow]:
         KrRow(
             kr=kr,
             checked_in=_checked_in(org, kr, week),
-            can_check_in=policy.can_check_in(me, kr),
+            # A closed cycle is frozen: offering a button that can only fail would be a trap.
+            can_check_in=not kr.objective.cycle.is_closed and policy.can_check_in(me, kr),
         )
         for kr in key_results
     ]

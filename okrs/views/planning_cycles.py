@@ -49,6 +49,8 @@ def cycle_overview(request, org_slug, cycle_id=None):
         "objectives": objectives,
         "company_progress": company_progress,
         "can_manage_cycles": policy.can_manage_cycles(viewer),
+        # The nav shows Health by role only; unit leads (role member) find it here.
+        "can_view_health": policy.can_view_health(viewer),
         "can_create_company": policy.can_create_objective(
             viewer, level=Level.COMPANY, unit=None, owner=viewer
         ),

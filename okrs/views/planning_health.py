@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404, render
 
-from accounts.models import OrgUnit
+from accounts.models import OrgUnit, Role
 from accounts.tenancy import org_required
 from okrs import policy, selectors
 from okrs.views.planning_common import paginate
 from okrs.views.planning_cycles import switched_cycle
+
+WHOLE_COMPANY_ROLES = (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION)
 
 # The report's lists and how the page titles them; each is paginated on its own.
 SECTIONS = [
@@ -20,10 +22,15 @@ SECTIONS = [
 ]
 
 
+def sees_whole_company(viewer) -> bool:
+    """Admins, executives and champions see every unit; leads only theirs (policy)."""
+    return viewer.role in WHOLE_COMPANY_ROLES and policy.can_view_health(viewer)
+
+
 def health_units(viewer):
     """Units the viewer may pick: all for admins/executives/champions, else the led ones."""
     units = OrgUnit.objects.filter(organization_id=viewer.organization_id).order_by("name")
-    if policy.can_view_health(viewer) and viewer.role in ("admin", "executive", "champion"):
+    if sees_whole_company(viewer):
         return list(units)
     return [u for u in units if u.pk in policy.unit_ids_led_by(viewer)]
 
@@ -38,7 +45,7 @@ def _scope_unit(request, units):
             return None, "bad"
         unit = get_object_or_404(OrgUnit, organization=request.organization, pk=int(raw))
         return (unit, None) if policy.can_view_health(viewer, unit) else (None, "forbidden")
-    if viewer.role in ("admin", "executive", "champion"):
+    if sees_whole_company(viewer):
         return None, None
     led = policy.unit_ids_led_by(viewer)
     tops = [u for u in units if u.parent_id not in led]
@@ -92,6 +99,6 @@ def health(request, org_slug):
             "unit": unit,
             "report": report,
             "sections": sections,
-            "can_pick_all": viewer.role in ("admin", "executive", "champion"),
+            "can_pick_all": sees_whole_company(viewer),
         },
     )

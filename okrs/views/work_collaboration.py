@@ -48,7 +48,10 @@ def initiative_create(request: HttpRequest, org_slug: str, key_result_id: int) -
                 messages.success(request, "Initiative added.")
             return _initiatives_answer(request, kr)
     # Someone who may not add initiatives does not see the form, so say why up top.
-    error = "" if policy.can_manage_initiatives(request.membership, kr) else _error_text_of(form)
+    shows_form = not kr.objective.cycle.is_closed and policy.can_manage_initiatives(
+        request.membership, kr
+    )
+    error = "" if shows_form else _error_text_of(form)
     if request.htmx:
         return _initiatives_answer(request, kr, form, error=error)
     ctx = {

@@ -236,3 +236,19 @@ def test_objective_list_query_count_does_not_grow_with_rows(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).json()["count"] == 22
+
+
+def test_history_query_count_does_not_grow_with_entries(
+    chart, token_client, django_assert_max_num_queries
+):
+    client = token_client(chart.team_lead)
+    url = chart.url(f"objectives/{chart.team_objective.pk}/")
+    client.patch(url, {"title": "One"}, format="json")
+    with django_assert_max_num_queries(12) as few:
+        client.get(url + "history/")
+    # Read now: every request clears Django's query log (the request_started signal).
+    baseline = len(few.captured_queries)
+    for title in ("Two", "Three", "Four", "Five"):
+        client.patch(url, {"title": title}, format="json")
+    with django_assert_max_num_queries(baseline):
+        assert client.get(url + "history/").json()["count"] == 5

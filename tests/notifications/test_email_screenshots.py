@@ -28,7 +28,6 @@ ARGS = [
     "--disable-sync",
 ]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -70,33 +69,35 @@ def render(company, kind):
     return message.alternatives[0][0]
 
 
-@pytest.fixture(scope="module")
-def chromium():
+def test_reminder_and_digest_emails_render_self_contained(company, tmp_path, request):
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip("Chromium not installed: run `make browser-deps` to enable browser tests")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def test_reminder_and_digest_emails_render_self_contained(company, chromium, tmp_path, request):
     rich_company(company)
+    # Render before Playwright starts its event loop: ORM calls made while that loop runs
+    # would open a second database connection that outlives the test.
+    pages = {
+        name: render(company, kind)
+        for kind, name in ((Kind.REMINDER, "email-reminder"), (Kind.DIGEST_OWNER, "email-digest"))
+    }
     out_dir = DOCS if request.config.getoption("--screenshots") else tmp_path
     out_dir.mkdir(parents=True, exist_ok=True)
-    for kind, name in ((Kind.REMINDER, "email-reminder"), (Kind.DIGEST_OWNER, "email-digest")):
-        html = render(company, kind)
-        source = tmp_path / f"{name}.html"
-        source.write_text(html)
-        page = chromium.new_page(viewport={"width": 720, "height": 600})
-        requests = []
-        page.on("request", lambda r, seen=requests: seen.append(r.url))
-        page.goto(source.as_uri())
-        assert [url for url in requests if not url.startswith("file:")] == []
-        card = page.locator(".card")
-        assert card.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
-        assert page.get_by_text("Unsubscribe from this email").is_visible()
-        page.screenshot(path=str(out_dir / f"{name}.png"), full_page=True)
-        page.close()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for name, html in pages.items():
+            source = tmp_path / f"{name}.html"
+            source.write_text(html)
+            page = chromium.new_page(viewport={"width": 720, "height": 600})
+            requests = []
+            page.on("request", lambda r, seen=requests: seen.append(r.url))
+            page.goto(source.as_uri())
+            assert [url for url in requests if not url.startswith("file:")] == []
+            card = page.locator(".card")
+            assert (
+                card.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 255, 255)"
+            )
+            assert page.get_by_text("Unsubscribe from this email").is_visible()
+            page.screenshot(path=str(out_dir / f"{name}.png"), full_page=True)
+            page.close()
+        chromium.close()

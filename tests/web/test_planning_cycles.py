@@ -211,3 +211,13 @@ def test_outsider_gets_404_on_company_pages(client_for, outsider_membership, org
     client = client_for(outsider_membership)
     for name in ("cycle_overview_current", "cycle_list", "cycle_create"):
         assert client.get(url(name, org)).status_code == 404
+
+
+def test_unit_lead_finds_health_link_on_company_page(client_for, member_membership, org):
+    from tests.web.test_planning_support import build_company
+
+    company = build_company(org)
+    lead_html = client_for(company.lead).get(url("cycle_overview_current", org)).content.decode()
+    assert url("health", org) in lead_html
+    member_html = client_for(company.member).get(url("cycle_overview_current", org))
+    assert url("health", org) not in member_html.content.decode()

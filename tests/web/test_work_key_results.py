@@ -209,3 +209,16 @@ def test_kr_comment_via_htmx(org, client_for):
     url = u("key_result_comment", org, key_result_id=c.krs[0].pk)
     response = client_for(c.owner).post(url, {"body": "@contributor can you help?"}, **HTMX)
     assert '<span class="mention">@contributor</span>' in response.content.decode()
+
+
+def test_closed_cycle_kr_page_is_read_only(org, client_for):
+    c = build_cascade(org, kr_count=1)
+    kr = c.krs[0]
+    factories.InitiativeFactory(organization=org, key_result=kr, assignee=c.owner)
+    c.cycle.status = "closed"
+    c.cycle.save()
+    html = client_for(c.owner).get(u("key_result_detail", org, key_result_id=kr.pk))
+    html = html.content.decode()
+    assert kr.title in html
+    for action in ("Check in</a>", "Delete…", "Add initiative", "Add a risk", "Update status"):
+        assert action not in html

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from accounts.api.base import OrganizationEndpoint
 from okr_project.problem_details import PreconditionFailed
+from okrs import services
+from okrs.services import ConflictError
 
 IF_MATCH_PARAMETER = OpenApiParameter(
     "If-Match",
@@ -18,6 +21,15 @@ IF_MATCH_PARAMETER = OpenApiParameter(
     OpenApiParameter.HEADER,
     required=False,
     description='The `ETag` from a GET (e.g. `"3"`). A stale one answers 412 and writes nothing.',
+)
+
+
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description='The row version, e.g. `"3"`: send it back as `If-Match`.',
 )
 
 
@@ -77,12 +89,69 @@ class VersionedMixin:
         expected = header_version if header_version is not None else body_version
         try:
             return service(expected_version=expected, **kwargs)
-        except DjangoValidationError as exc:
-            from okrs.services import ConflictError
-
-            if header_version is not None and isinstance(exc, ConflictError):
+        except ConflictError as exc:
+            if header_version is not None:
                 raise PreconditionFailed() from exc
             raise
+
+
+class VersionedCrudMixin(VersionedMixin):
+    """Retrieve / create / update / delete of objectives and KRs through their services.
+
+    `noun` names the services (`update_<noun>`, `delete_<noun>`) and their row argument;
+    `fixed_field` is the container the row may not leave (an objective's cycle, a KR's
+    objective). Views supply `create_row(data)`.
+    """
+
+    noun = ""
+    fixed_field = ""
+
+    def create_row(self, data: dict[str, Any]) -> Any:  # pragma: no cover - per view
+        raise NotImplementedError
+
+    def retrieve(self, request, *args, **kwargs):
+        row = self.get_object()
+        self.set_etag(row)
+        return Response(self.get_serializer(row).data)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)  # meaningless on create
+        row = self.create_row(data)
+        self.set_etag(row)
+        serializer.instance = row
+
+    def update(self, request, *args, **kwargs):
+        row = self.get_object()
+        serializer = self.get_serializer(
+            row, data=request.data, partial=kwargs.get("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        body_version = data.pop("version", None)
+        fixed = self.fixed_field
+        if fixed in data and data.pop(fixed) != getattr(row, fixed):
+            raise ValidationError({fixed: [f"This cannot move to another {fixed}."]})
+        self.call_versioned_update(
+            getattr(services, f"update_{self.noun}"),
+            row=row,
+            body_version=body_version,
+            actor=self.membership,
+            **{self.noun: row},
+            **changed_fields(row, data),
+        )
+        row = self.get_object()  # fresh progress and status after the roll-up
+        self.set_etag(row)
+        return Response(self.get_serializer(row).data, status=status.HTTP_200_OK)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        row = self.get_object()
+        self.precondition_version(row)
+        getattr(services, f"delete_{self.noun}")(actor=self.membership, **{self.noun: row})
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def changed_fields(row: Any, data: dict[str, Any]) -> dict[str, Any]:

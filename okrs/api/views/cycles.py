@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -82,6 +83,14 @@ class CycleViewSet(
         description="Objectives you may see, nested under the objective they align to, "
         "with progress. `?root=<objective id>` limits it to one subtree.",
         responses={200: AlignmentNodeSerializer(many=True)},
+        parameters=[
+            OpenApiParameter(
+                "root",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description="Only this objective and what aligns to it.",
+            )
+        ],
         filters=False,
     )
     @action(

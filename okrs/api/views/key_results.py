@@ -5,27 +5,37 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from okrs import selectors, services
 from okrs.api import querysets
 from okrs.api.filters import KeyResultFilter
 from okrs.api.serializers import CheckInSerializer, KeyResultSerializer
-from okrs.api.views.base import IF_MATCH_PARAMETER, OrgViewSet, VersionedMixin, changed_fields
+from okrs.api.views.base import (
+    ETAG_HEADER,
+    IF_MATCH_PARAMETER,
+    OrgViewSet,
+    VersionedCrudMixin,
+)
 from okrs.models import KeyResult
 
 
 @extend_schema_view(
     list=extend_schema(summary="List key results you may see"),
-    retrieve=extend_schema(summary="Get a key result (with an ETag)"),
-    create=extend_schema(summary="Add a key result to an objective"),
-    update=extend_schema(summary="Replace a key result", parameters=[IF_MATCH_PARAMETER]),
-    partial_update=extend_schema(summary="Change a key result", parameters=[IF_MATCH_PARAMETER]),
+    retrieve=extend_schema(summary="Get a key result (with an ETag)", parameters=[ETAG_HEADER]),
+    create=extend_schema(summary="Add a key result to an objective", parameters=[ETAG_HEADER]),
+    update=extend_schema(
+        summary="Replace a key result", parameters=[IF_MATCH_PARAMETER, ETAG_HEADER]
+    ),
+    partial_update=extend_schema(
+        summary="Change a key result", parameters=[IF_MATCH_PARAMETER, ETAG_HEADER]
+    ),
     destroy=extend_schema(summary="Delete a key result", parameters=[IF_MATCH_PARAMETER]),
 )
 @extend_schema(tags=["key results"])
-class KeyResultViewSet(VersionedMixin, OrgViewSet, mixins.ListModelMixin, mixins.CreateModelMixin):
+class KeyResultViewSet(
+    VersionedCrudMixin, OrgViewSet, mixins.ListModelMixin, mixins.CreateModelMixin
+):
     """Key results you may see. GET sends an `ETag`; writes honour `If-Match` (412) and a body
     `version` (409). `check-ins/` is the weekly check-in."""
 
@@ -34,6 +44,8 @@ class KeyResultViewSet(VersionedMixin, OrgViewSet, mixins.ListModelMixin, mixins
     ordering_fields = ["id", "title", "progress", "confidence", "due_date", "last_check_in_at"]
     ordering = ["id"]
     lookup_url_kwarg = "key_result_id"
+    noun = "key_result"
+    fixed_field = "objective"
 
     def get_queryset(self):
         if self.organization is None:
@@ -49,48 +61,8 @@ class KeyResultViewSet(VersionedMixin, OrgViewSet, mixins.ListModelMixin, mixins
             viewer=self.membership,
         )
 
-    def retrieve(self, request, *args, **kwargs):
-        key_result = self.get_object()
-        self.set_etag(key_result)
-        return Response(self.get_serializer(key_result).data)
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        key_result = services.create_key_result(actor=self.membership, **data)
-        self.set_etag(key_result)
-        serializer.instance = key_result
-
-    def update(self, request, *args, **kwargs):
-        key_result = self.get_object()
-        serializer = self.get_serializer(
-            key_result, data=request.data, partial=kwargs.get("partial", False)
-        )
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        body_version = data.pop("version", None)
-        if "objective" in data and data.pop("objective") != key_result.objective:
-            raise ValidationError({"objective": ["A key result cannot move to another objective."]})
-        self.call_versioned_update(
-            services.update_key_result,
-            row=key_result,
-            body_version=body_version,
-            key_result=key_result,
-            actor=self.membership,
-            **changed_fields(key_result, data),
-        )
-        key_result = self.get_object()
-        self.set_etag(key_result)
-        return Response(self.get_serializer(key_result).data, status=status.HTTP_200_OK)
-
-    def partial_update(self, request, *args, **kwargs):
-        return self.update(request, *args, partial=True, **kwargs)
-
-    def destroy(self, request, *args, **kwargs):
-        key_result = self.get_object()
-        self.precondition_version(key_result)
-        services.delete_key_result(key_result=key_result, actor=self.membership)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def create_row(self, data):
+        return services.create_key_result(actor=self.membership, **data)
 
     @extend_schema(
         methods=["GET"],
