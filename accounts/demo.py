@@ -8,9 +8,11 @@ a user is created (a re-run never resets a password someone changed).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import Membership, Organization, OrgUnit, Role, User
@@ -171,10 +173,16 @@ def _local_part(full_name: str) -> str:
     return ".".join(ascii_name.lower().replace("'", "").split())
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow (~0.5 s); the demo's ~80 people share one hash.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, full_name: str) -> User:
     user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     return user
 

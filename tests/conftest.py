@@ -8,6 +8,12 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 costs ~0.5 s per user on CI's two cores; tests do not need that strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager(settings):
     """Tasks run in-process unless a test starts a real worker (see tests/notifications)."""
     from okr_project.celery import app

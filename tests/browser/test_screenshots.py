@@ -25,57 +25,43 @@ def _visit(page, url, console_errors):
 
 
 def test_main_pages_render_for_each_role(demo, live_server, login, page, screenshot):
-    console_errors: list[str] = []
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    base = f"{live_server.url}/o/acme"
-
-    login("owner@acme.example", "demo")
-    _visit(page, f"{base}/", console_errors)
-    screenshot(page, "my-okrs")
+    # Look rows up before the browser starts: ORM calls inside Playwright's loop open a
+    # second connection that outlives the test on PostgreSQL.
     kr = KeyResult.objects.filter(
         organization__slug="acme", owner__user__email="owner@acme.example"
     ).order_by("-objective__cycle__start_date", "id")[0]
-    _visit(
-        page,
-        live_server.url
-        + reverse("okrs:key_result_detail", kwargs={"org_slug": "acme", "key_result_id": kr.pk}),
-        console_errors,
-    )
-    screenshot(page, "key-result-detail")
-    _visit(
-        page,
-        live_server.url
-        + reverse(
-            "okrs:objective_detail", kwargs={"org_slug": "acme", "objective_id": kr.objective_id}
+
+    def url(name: str, **kwargs) -> str:
+        return live_server.url + reverse(name, kwargs={"org_slug": "acme", **kwargs})
+
+    tour = [
+        ("owner@acme.example", url("okrs:my_okrs"), "my-okrs"),
+        (
+            "owner@acme.example",
+            url("okrs:key_result_detail", key_result_id=kr.pk),
+            "key-result-detail",
         ),
-        console_errors,
-    )
-    screenshot(page, "objective-detail")
-
-    page.context.clear_cookies()
-    login("ceo@acme.example", "demo")
-    _visit(
-        page, live_server.url + reverse("okrs:company", kwargs={"org_slug": "acme"}), console_errors
-    )
-    screenshot(page, "company-overview")
-    _visit(
-        page,
-        live_server.url + reverse("okrs:alignment", kwargs={"org_slug": "acme"}),
-        console_errors,
-    )
-    screenshot(page, "alignment-tree")
-
-    page.context.clear_cookies()
-    login("champion@acme.example", "demo")
-    _visit(
-        page, live_server.url + reverse("okrs:health", kwargs={"org_slug": "acme"}), console_errors
-    )
-    screenshot(page, "health")
-
-    page.context.clear_cookies()
-    login("admin@acme.example", "demo")
-    _visit(page, f"{base}/people/", console_errors)
-    screenshot(page, "org-chart")
+        (
+            "owner@acme.example",
+            url("okrs:objective_detail", objective_id=kr.objective_id),
+            "objective-detail",
+        ),
+        ("ceo@acme.example", url("okrs:cycle_overview_current"), "company-overview"),
+        ("ceo@acme.example", url("okrs:alignment_current"), "alignment-tree"),
+        ("champion@acme.example", url("okrs:health"), "health"),
+        ("admin@acme.example", url("orgchart:chart"), "org-chart"),
+        ("admin@acme.example", url("notifications:list"), "notifications"),
+    ]
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    current = None
+    for email, target, name in tour:
+        if email != current:
+            page.context.clear_cookies()
+            login(email, "demo")
+            current = email
+        _visit(page, target, console_errors)
+        screenshot(page, name)
 
 
 def test_phone_width_layout_has_no_horizontal_scroll(demo, live_server, browser, screenshot):

@@ -111,7 +111,7 @@ class Command(BaseCommand):
         targets = [
             ("My OKRs (owner)", page(owner, "okrs:my_okrs")),
             ("Company overview", page(executive, "okrs:cycle_overview", cycle_id=cycle.pk)),
-            ("Alignment tree", page(executive, "okrs:alignment")),
+            ("Alignment tree", page(executive, "okrs:alignment", cycle_id=cycle.pk)),
             ("Health (champion view)", page(executive, "okrs:health")),
             ("Unit page", page(executive, "okrs:unit_detail", unit_id=unit.pk)),
             (
