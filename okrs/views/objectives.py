@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from accounts.selectors import get_unit
 from accounts.tenancy import org_required
 from okrs import policy, selectors, services
 from okrs.forms import ObjectiveForm, attach_errors
@@ -80,7 +81,7 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
 
 
 def _initial_for_create(request: HttpRequest) -> dict:
-    """Defaults from ?parent=, ?level=, ?cycle=; ids that are not ours are ignored."""
+    """Defaults from ?parent=, ?level=, ?cycle=, ?unit=; ids that are not ours are ignored."""
     org, me = request.organization, request.membership
     initial: dict = {"owner": me, "unit": me.unit, "level": Level.INDIVIDUAL}
     parent_id = request.GET.get("parent", "")
@@ -99,6 +100,10 @@ def _initial_for_create(request: HttpRequest) -> dict:
         initial["cycle"] = selectors.current_cycle(organization=org)
     if request.GET.get("level") in Level.values:
         initial["level"] = request.GET["level"]
+    unit_id = request.GET.get("unit", "")
+    if unit_id.isdigit():
+        with contextlib.suppress(Http404):
+            initial["unit"] = get_unit(organization=org, pk=int(unit_id))
     if initial["level"] == Level.COMPANY:
         initial["unit"] = None
     return initial

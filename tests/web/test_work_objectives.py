@@ -111,6 +111,20 @@ def test_create_ignores_a_foreign_parent_in_the_query(org, other_org, client_for
     assert "parent" not in response.context["form"].initial
 
 
+def test_create_form_prefills_the_unit_from_the_query_but_never_a_foreign_one(
+    org, other_org, client_for
+):
+    c = build_cascade(org)
+    team = factories.OrgUnitFactory(organization=org, name="Prefilled team", kind="team")
+    foreign = factories.OrgUnitFactory(organization=other_org)
+    client = client_for(c.owner)
+    ours = client.get(u("objective_create", org) + f"?level=team&unit={team.pk}")
+    assert ours.context["form"].initial["unit"] == team
+    theirs = client.get(u("objective_create", org) + f"?level=team&unit={foreign.pk}")
+    assert theirs.status_code == 200
+    assert theirs.context["form"].initial["unit"] != foreign
+
+
 def _objective_post(c, **overrides):
     data = {
         "title": "Cut build times",
