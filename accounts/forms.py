@@ -8,6 +8,7 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.fields import MemberChoiceField
 from accounts.models import Membership, Organization, OrgUnit, Role
 from accounts.services.members import SETTINGS_FIELDS
 
@@ -20,11 +21,6 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:
-        return f"{obj.name} ({obj.user.email})"
 
 
 def _units(organization: Organization):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.fields import MemberChoiceField
 from okrs.models import Cycle, Status
 
 
@@ -39,9 +40,7 @@ class AlignmentFilterForm(forms.Form):
     """GET filters of the alignment tree; empty means "all"."""
 
     unit = forms.ModelChoiceField(queryset=None, required=False, label="Unit", empty_label="All")
-    owner = forms.ModelChoiceField(
-        queryset=None, required=False, label="Owner", empty_label="Anyone"
-    )
+    owner = MemberChoiceField(queryset=None, required=False, label="Owner", empty_label="Anyone")
     status = forms.ChoiceField(
         choices=[("", "Any")] + list(Status.choices), required=False, label="Status"
     )

@@ -5,19 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.fields import MemberChoiceField, MembersChoiceField  # noqa: F401 (re-export)
 from accounts.models import Membership, Organization, OrgUnit
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    """Pick a person by name (and email, to tell namesakes apart)."""
-
-    def label_from_instance(self, obj: Membership) -> str:
-        return f"{obj.user.display_name} ({obj.user.email})"
-
-
-class MembersChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Membership) -> str:
-        return f"{obj.user.display_name} ({obj.user.email})"
 
 
 def members_of(organization: Organization):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.widgets import FastSelect
 from okrs import selectors
 from okrs.forms.base import MemberChoiceField, StyledForm, members_of, units_of
 from okrs.models import Cycle, Level, Objective, Status
 
 
 class ObjectiveChoiceField(forms.ModelChoiceField):
+    widget = FastSelect
+
     def label_from_instance(self, obj: Objective) -> str:
         return f"{obj.title} ({obj.get_level_display()})"
 
