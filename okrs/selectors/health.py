@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
 from okrs.models import CheckIn, Cycle, KeyResult, Level, Objective
+from okrs.selectors.objectives import visible_objectives_q
 from okrs.selectors.weeks import iso_week
 
 STALE_AFTER = dt.timedelta(days=14)
@@ -92,9 +93,13 @@ def unit_subtree_ids(organization: Organization, unit: OrgUnit) -> set[int]:
     return ids
 
 
-def _scoped(organization, cycle, unit_ids):
+def _scoped(organization, cycle, unit_ids, viewer=None):
     objectives = Objective.objects.filter(organization=organization, cycle=cycle)
     krs = KeyResult.objects.filter(organization=organization, objective__cycle=cycle)
+    if viewer is not None:
+        # Champions coach everyone but, like anyone, see private objectives only if allowed.
+        objectives = objectives.filter(visible_objectives_q(viewer))
+        krs = krs.filter(visible_objectives_q(viewer, "objective__"))
     if unit_ids is not None:
         objectives = objectives.filter(unit_id__in=unit_ids)
         krs = krs.filter(objective__unit_id__in=unit_ids)
@@ -107,15 +112,18 @@ def health_report(
     cycle: Cycle,
     unit: OrgUnit | None = None,
     now: dt.datetime | None = None,
+    viewer: Membership | None = None,
 ) -> HealthReport:
     """Everything that needs attention in the cycle (optionally one unit and below).
+
+    With `viewer`, private objectives (and their KRs) the viewer may not see are left out.
 
     Constant queries whatever the size: units (with `unit`), objectives, key results.
     """
     now = now or timezone.now()
     week = iso_week(organization, now)
     unit_ids = unit_subtree_ids(organization, unit) if unit is not None else None
-    objectives_qs, krs_qs = _scoped(organization, cycle, unit_ids)
+    objectives_qs, krs_qs = _scoped(organization, cycle, unit_ids, viewer)
     objectives = list(
         objectives_qs.select_related("owner__user", "unit", "parent")
         .annotate(kr_count=Count("key_results"))

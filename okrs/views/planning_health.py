@@ -79,7 +79,9 @@ def health(request, org_slug):
     report = None
     sections = []
     if cycle is not None:
-        report = selectors.health_report(organization=request.organization, cycle=cycle, unit=unit)
+        report = selectors.health_report(
+            organization=request.organization, cycle=cycle, unit=unit, viewer=request.membership
+        )
         for key, title, help_text in SECTIONS:
             items = getattr(report, key, None)
             if items is None:

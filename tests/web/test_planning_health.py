@@ -48,6 +48,27 @@ def test_champion_sees_stale_low_confidence_orphans_and_empty_objectives(
     assert "Check-in rate per unit this week" in html and "Platform" in html
 
 
+def test_private_objectives_stay_hidden_from_a_champion_but_not_an_executive(
+    client_for, champion_membership, executive_membership, org
+):
+    company = build_company(org)
+    factories.ObjectiveFactory(
+        organization=org,
+        cycle=company.cycle,
+        owner=company.lead,
+        level=Level.TEAM,
+        unit=company.team,
+        title="Confidential reorg goal",
+        visibility="private",
+    )
+    assert "Confidential reorg goal" not in (
+        client_for(champion_membership).get(health_url(org)).content.decode()
+    )
+    assert "Confidential reorg goal" in (
+        client_for(executive_membership).get(health_url(org)).content.decode()
+    )
+
+
 def test_plain_member_gets_friendly_not_available_page(client_for, member_membership, org):
     factories.CycleFactory(organization=org)
     response = client_for(member_membership).get(health_url(org))
