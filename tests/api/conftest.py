@@ -11,12 +11,6 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories set passwords; PBKDF2 would dominate these tests' run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle_counters():
     """Throttle counters live in the cache; each test starts with a clean budget."""
     cache.clear()

@@ -7,9 +7,8 @@ import pytest
 
 from okrs.models import CheckIn, Initiative
 from tests.factories import OrganizationFactory
-from tests.web.test_work_support import (  # noqa: F401 (autouse fixture)
+from tests.web.test_work_support import (
     build_cascade,
-    fast_password_hashing,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)

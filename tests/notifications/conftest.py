@@ -90,12 +90,6 @@ def check_in(kr, *, week=WEEK, at=MONDAY_9, progress=None, confidence=7):
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factories hash a password per user; PBKDF2 would dominate these tests' runtime."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def company(org):
     return build_company(org)

@@ -35,12 +35,6 @@ def person(org, role, email, unit=None, reports_to=None, full_name=""):
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """PBKDF2 costs ~1 s per user on a busy machine; these tests never log in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(org):
     ceo = person(org, "executive", "ceo@w.example", full_name="Carla Executive")

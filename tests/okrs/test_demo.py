@@ -10,7 +10,6 @@ from okrs.models import CheckIn, CommentMention, Cycle, KeyResult, Level, Object
 
 @pytest.fixture
 def acme(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     organizations = people_demo.seed_people()
     if not organizations:
         pytest.skip("the demo roster (accounts/demo.py) is not there yet")

@@ -5,9 +5,8 @@ from django.urls import reverse
 
 from okrs.models import CheckIn, KeyResult, Objective
 from tests import factories
-from tests.web.test_work_support import (  # noqa: F401 (autouse fixture)
+from tests.web.test_work_support import (
     build_cascade,
-    fast_password_hashing,
 )
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,9 @@ from django.urls import reverse
 from okrs import services
 from okrs.models import AuditEntry, Comment, CommentMention, Objective
 from tests import factories
-from tests.web.test_work_support import (  # noqa: F401 (autouse fixture)
+from tests.web.test_work_support import (
     add_krs,
     build_cascade,
-    fast_password_hashing,
     member,
 )
 

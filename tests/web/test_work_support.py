@@ -8,17 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pytest
-
 from accounts.models import Membership, Organization, OrgUnit
 from okrs.models import Cycle, KeyResult, KeyResultContributor, Level, Objective
 from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Factories set a password per user; PBKDF2 at full strength dominates test time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
