@@ -4,23 +4,10 @@ Without /usr/bin/chromium these tests skip with a hint (CI installs it and forbi
 """
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CAIRN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, require_chromium
 
 # Playwright's sync API keeps an event loop in this thread; Django then thinks the test
 # body is async code. The ORM calls in browser tests are plain synchronous setup.
@@ -37,8 +24,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip("Chromium not installed: run `make browser-deps` to enable browser tests")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

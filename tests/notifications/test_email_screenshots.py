@@ -3,10 +3,7 @@
 With `--screenshots` the PNGs go to docs/screenshots/email-reminder.png / email-digest.png.
 """
 
-import os
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -14,20 +11,8 @@ from django.core import mail
 from notifications import delivery
 from notifications.models import Kind
 from tests import factories
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, require_chromium
 from tests.notifications.conftest import MONDAY_9, WEEK, check_in
-
-CHROMIUM = os.environ.get("CAIRN_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -70,8 +55,7 @@ def render(company, kind):
 
 
 def test_reminder_and_digest_emails_render_self_contained(company, tmp_path, request):
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip("Chromium not installed: run `make browser-deps` to enable browser tests")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     rich_company(company)
@@ -81,10 +65,10 @@ def test_reminder_and_digest_emails_render_self_contained(company, tmp_path, req
         name: render(company, kind)
         for kind, name in ((Kind.REMINDER, "email-reminder"), (Kind.DIGEST_OWNER, "email-digest"))
     }
-    out_dir = DOCS if request.config.getoption("--screenshots") else tmp_path
+    out_dir = SCREENSHOT_DIR if request.config.getoption("--screenshots") else tmp_path
     out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, html in pages.items():
             source = tmp_path / f"{name}.html"
             source.write_text(html)
