@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from okrs.models import Level, Objective
+from okrs.models import Objective
 from tests import factories
-from tests.web.test_planning_support import build_company, cascade
+from tests.web.test_planning_support import build_company, cascade, private_team_objective
 
 pytestmark = pytest.mark.django_db
 
@@ -110,15 +110,7 @@ def test_foreign_or_garbage_filter_values_do_not_leak_or_crash(
 
 def test_private_objective_hidden_from_other_members(client_for, executive_membership, org):
     company = build_company(org)
-    factories.ObjectiveFactory(
-        organization=org,
-        cycle=company.cycle,
-        owner=company.lead,
-        level=Level.TEAM,
-        unit=company.team,
-        title="Secret reorg",
-        visibility="private",
-    )
+    private_team_objective(company, "Secret reorg")
     outsider_member = factories.MembershipFactory(organization=org)
     html = client_for(outsider_member).get(url("alignment_current", org)).content.decode()
     assert "Secret reorg" not in html

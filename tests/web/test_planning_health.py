@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from okrs.models import KeyResult, Level
 from tests import factories
-from tests.web.test_planning_support import build_company, cascade
+from tests.web.test_planning_support import build_company, cascade, private_team_objective
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +52,7 @@ def test_private_objectives_stay_hidden_from_a_champion_but_not_an_executive(
     client_for, champion_membership, executive_membership, org
 ):
     company = build_company(org)
-    factories.ObjectiveFactory(
-        organization=org,
-        cycle=company.cycle,
-        owner=company.lead,
-        level=Level.TEAM,
-        unit=company.team,
-        title="Confidential reorg goal",
-        visibility="private",
-    )
+    private_team_objective(company, "Confidential reorg goal")
     assert "Confidential reorg goal" not in (
         client_for(champion_membership).get(health_url(org)).content.decode()
     )

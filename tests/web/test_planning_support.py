@@ -70,3 +70,16 @@ def cascade(company: Company, *, owner_company) -> tuple[Objective, Objective, O
         title="Cut deploy time",
     )
     return top, dept, team
+
+
+def private_team_objective(company: Company, title: str) -> Objective:
+    """A private team objective led by the company's team lead (hidden from most members)."""
+    return factories.ObjectiveFactory(
+        organization=company.cycle.organization,
+        cycle=company.cycle,
+        owner=company.lead,
+        level=Level.TEAM,
+        unit=company.team,
+        title=title,
+        visibility="private",
+    )
