@@ -3,8 +3,18 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests import factories
+
+# No test may depend on how fast the machine is: Hypothesis' per-example deadline and its
+# "too slow" health check are both timing judgements, so the whole suite runs without them.
+settings.register_profile(
+    "cairn",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("cairn")
 
 
 @pytest.fixture(autouse=True)

@@ -36,7 +36,9 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
-    context.set_default_timeout(10_000)
+    # A guard against a hang, not a speed goal: every wait is for a condition (an element, a
+    # response); on a loaded machine a condition may take a while to come true.
+    context.set_default_timeout(60_000)
     pg = context.new_page()
     yield pg
     context.close()

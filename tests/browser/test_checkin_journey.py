@@ -1,8 +1,6 @@
 """Real-browser journeys: an inline check-in updates every progress bar in place; a
 contributor adds an initiative. `window.__marker` proves there was no page reload."""
 
-import time
-
 import pytest
 
 from okrs.models import CheckIn, Initiative
@@ -90,10 +88,10 @@ def test_contributor_adds_an_initiative_inline(live_server, login, page, screens
     screenshot(page, "key-result-detail")
 
 
-def test_three_check_ins_by_keyboard_in_well_under_a_minute(live_server, login, page):
+def test_three_check_ins_by_keyboard_alone(live_server, login, page):
     c = build_cascade(OrganizationFactory(slug="journey-fast"), kr_count=3)
     login(c.owner.user.email)
-    started = time.monotonic()
+    # Keyboard only: focus, Enter, type, Tab, Enter. How long it takes belongs to `make bench`.
     for number, kr in enumerate(c.krs, start=1):
         page.get_by_role("link", name=f"Check in on {kr.title}").focus()
         page.keyboard.press("Enter")
@@ -103,7 +101,6 @@ def test_three_check_ins_by_keyboard_in_well_under_a_minute(live_server, login, 
         page.keyboard.type("7")
         page.keyboard.press("Enter")
         page.get_by_role("link", name=f"Update check-in on {kr.title}").wait_for()
-    assert time.monotonic() - started < 60
     assert "3 of 3" in page.locator("#week-summary").inner_text()
     values = sorted(CheckIn.objects.values_list("value", flat=True))
     assert [int(v) for v in values] == [10, 20, 30]

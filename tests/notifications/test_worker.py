@@ -26,6 +26,7 @@ from tests.notifications.worker_support import (
     Worker,
     clean_redis,
     send_dispatch,
+    unacked_older_than_visibility_timeout,
     wait_for,
     wait_for_other_sessions_to_close,
 )
@@ -111,8 +112,10 @@ def test_worker_killed_mid_fanout_still_delivers_exactly_one_reminder_each(servi
     handler.release.set()
     assert NotificationLog.objects.filter(status=State.PENDING).count() == 1
 
+    # Condition, not a sleep: the killed batch is in Redis' unacked set and past the visibility
+    # timeout, so the second worker's start-up restore puts it back on the queue.
+    assert wait_for(unacked_older_than_visibility_timeout, 60)
     second = worker(queue="cairn-test-fault", smtp_port=port, batch_size=3).start()
-    # The killed batch comes back after the 5 s visibility timeout (Redis restores it).
     assert wait_for(lambda: finished_logs(org) == due, 60), second.log()[-4000:]
     delivered = Counter(handler.recipients())
     assert len(delivered) == due and set(delivered.values()) == {1}

@@ -22,6 +22,7 @@ from tests.notifications.conftest import REDIS_URL, RecordingHandler
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
+VISIBILITY_TIMEOUT = 5  # seconds: the test workers' CELERY_VISIBILITY_TIMEOUT
 
 
 def database_url() -> str:
@@ -48,7 +49,7 @@ class Worker:
             "CELERY_BROKER_URL": REDIS_URL,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_TASK_DEFAULT_QUEUE": queue,
-            "CELERY_VISIBILITY_TIMEOUT": "5",
+            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
             "EMAIL_TIMEOUT": "30",
             "NOTIFICATIONS_BATCH_SIZE": str(batch_size),
@@ -96,6 +97,19 @@ def send_dispatch(queue: str, now: str) -> None:
         app.send_task(
             "notifications.tasks.dispatch", kwargs={"now": now}, queue=queue, connection=conn
         )
+
+
+def unacked_older_than_visibility_timeout() -> bool:
+    """True once Redis holds an unacknowledged message that kombu will hand out again.
+
+    kombu's Redis transport restores unacked messages only on every 10th restore call (one call
+    every 10 s), and a new worker makes its first call at start-up. A worker started *before*
+    the killed message is past the visibility timeout would only retry ~100 s later, so the test
+    waits for this condition instead of hoping the timing works out.
+    """
+    client = redis.Redis.from_url(REDIS_URL)
+    ceiling = time.time() - VISIBILITY_TIMEOUT
+    return bool(client.zrangebyscore("unacked_index", 0, ceiling, start=0, num=1))
 
 
 def clean_redis() -> None:

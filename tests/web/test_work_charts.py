@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from okrs.charts import HEIGHT, PAD_BOTTOM, PAD_LEFT, PAD_TOP, WIDTH, key_result_chart, path_data
@@ -70,8 +70,6 @@ def test_big_numbers_get_short_axis_labels():
     assert chart.y_ticks[-1].label == "2M"
 
 
-# No deadline: the CI box is shared, and a slow run is not a wrong answer.
-@settings(deadline=None)
 @given(
     st.lists(
         st.tuples(
