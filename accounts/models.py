@@ -72,6 +72,15 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Paris).") from exc
 
 
+def zone_for(name: str) -> tuple[zoneinfo.ZoneInfo, bool]:
+    """The zone for a stored name and whether it was valid (an invalid name falls back to UTC,
+    so a company stays on a schedule even if a bad value got past validation)."""
+    try:
+        return zoneinfo.ZoneInfo(name), True
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        return zoneinfo.ZoneInfo("UTC"), False
+
+
 class Organization(models.Model):
     """The tenant. Every tenant-owned row points here."""
 
@@ -122,10 +131,7 @@ class Organization(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         """The organization's zone; falls back to UTC if the stored name is not valid."""
-        try:
-            return zoneinfo.ZoneInfo(self.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo("UTC")
+        return zone_for(self.timezone)[0]
 
 
 class TenantModel(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -29,6 +31,28 @@ def units_for_org(*, organization: Organization) -> list[OrgUnit]:
     for unit in units:
         unit.member_count = counts.get(unit.pk, 0)
     return units
+
+
+def subtree_ids(edges: Iterable[tuple[int, int | None]], roots: Iterable[int]) -> set[int]:
+    """The one unit-subtree walk: `roots` and every unit below them, given (id, parent_id)
+    pairs. Iterative, and safe against a corrupted (cyclic) tree."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit_id, parent_id in edges:
+        children[parent_id].append(unit_id)
+    found: set[int] = set()
+    stack = list(roots)
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in found:
+            found.add(unit_id)
+            stack.extend(children.get(unit_id, ()))
+    return found
+
+
+def unit_subtree_ids(*, organization: Organization, roots: Iterable[int]) -> set[int]:
+    """`roots` and every unit below them in this organization (one query)."""
+    edges = OrgUnit.objects.filter(organization=organization).values_list("id", "parent_id")
+    return subtree_ids(edges, roots)
 
 
 @dataclass

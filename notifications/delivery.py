@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization
 from notifications import digests, emails, selectors
 from notifications.models import Kind, Notification, NotificationLog
+from okrs import visibility
 
 logger = logging.getLogger("cairn.notifications")
 STALE_CLAIM = timedelta(minutes=30)
@@ -147,7 +148,11 @@ class BatchContent:
         """(subject, context) for this member, or a skip reason."""
         org = self.organization
         if self.kind in (Kind.REMINDER, Kind.FOLLOWUP):
-            krs = self.due.get(membership.pk, [])
+            krs = [
+                kr
+                for kr in self.due.get(membership.pk, [])
+                if visibility.can_view_objective(membership, kr.objective)
+            ]
             if not krs:
                 return "nothing due: every key result already has a check-in this week"
             items = [{"kr": kr, "url": emails.checkin_url(org, kr.pk)} for kr in krs]
@@ -160,7 +165,7 @@ class BatchContent:
         if self.snapshot is None:
             return "no active cycle"
         context = digests.digest_context(self.snapshot, self.kind, membership)
-        return emails.subject_for(self.kind, week=self.period), context
+        return emails.subject_for(self.kind, week=self.snapshot.week), context
 
 
 def deliver_batch(
@@ -180,6 +185,7 @@ def deliver_batch(
     """
     counts = Counts()
     members = selectors.memberships_by_id(organization=organization, ids=membership_ids)
+    visibility.prime_viewers(members.values())  # what each reader may see, in two queries
     opted_out = selectors.opted_out_member_ids(
         organization=organization, kind=kind, ids=membership_ids
     )

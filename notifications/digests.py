@@ -1,36 +1,47 @@
 """Digest content for each reader, built from one snapshot of the active cycle.
 
-`DigestSnapshot.load` runs a fixed handful of queries per organization; every reader's
-digest is then cut from it in Python, so a batch of 50 readers costs the same as one.
-Progress is read when the snapshot is taken, i.e. as of sending.
+A digest reports the **last complete week** (Monday to Sunday in the organization's zone,
+before the week containing the send instant) against the week before it, whatever day it is
+sent: movers, new risks, missed check-ins and confidence drops of that week.
+
+`DigestSnapshot.load` runs a fixed handful of queries per organization; every reader's digest
+is then cut from it in Python — through `okrs.visibility`, so a reader never sees an objective
+(or its key results, risks or counts) they may not open. The delivery batch primes the
+readers' visibility facts, so a batch of 50 readers costs the same as one.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from accounts.models import Membership, Organization, OrgUnit
-from notifications import schedule, selectors
+from accounts.selectors import subtree_ids
+from notifications import selectors
 from okrs.models import Cycle, KeyResult, Level, Objective, Risk
+from okrs.selectors import attention, weeks
+from okrs.visibility import can_view_objective
 
-STALE_AFTER = timedelta(days=14)
-LOW_CONFIDENCE = 4
 TOP = 5
 
 
 @dataclass
 class KeyResultLine:
     key_result: KeyResult
-    progress: float
-    change: float | None  # since the last check-in before this week; None = no earlier reading
-    confidence: int
+    progress: float  # at the end of the reported week
+    change: float | None  # over the reported week; None = no reading by its end
+    confidence: int  # latest as of the end of the reported week
+    confidence_before: int | None  # latest as of its start (None = no reading yet)
     stale: bool
+    checked_in: bool  # a check-in during the reported week
 
     @property
     def title(self) -> str:
         return self.key_result.title
+
+    @property
+    def objective(self) -> Objective:
+        return self.key_result.objective
 
     @property
     def objective_title(self) -> str:
@@ -40,18 +51,24 @@ class KeyResultLine:
     def owner_name(self) -> str:
         return self.key_result.owner.name
 
+    @property
+    def confidence_dropped(self) -> bool:
+        return self.confidence_before is not None and self.confidence < self.confidence_before
+
 
 @dataclass
 class DigestSnapshot:
     organization: Organization
     cycle: Cycle
     now: datetime
-    week: str
+    week: str  # the reported (last complete) week, e.g. "2026-W47"
+    week_from: datetime
+    week_to: datetime
     lines: list[KeyResultLine]
     objectives: list[Objective]
     units: list[OrgUnit]
-    risks: list[Risk]
-    checked_in: set[int] = field(default_factory=set)
+    risks: list[Risk]  # open risks, highest score first
+    new_risk_ids: set[int] = field(default_factory=set)
 
     @classmethod
     def load(cls, *, organization: Organization, now: datetime) -> DigestSnapshot | None:
@@ -59,99 +76,123 @@ class DigestSnapshot:
         cycle = selectors.active_cycle(organization=organization)
         if cycle is None:
             return None
-        tz, _ = schedule.zone_for(organization.timezone)
-        week = schedule.iso_week(tz, now)
+        start, end = weeks.last_complete_week(organization, now)
+        week = weeks.iso_week(organization, start)
         key_results = selectors.cycle_key_results(organization=organization, cycle=cycle)
-        baseline = selectors.progress_before(
-            organization=organization,
-            key_results=key_results,
-            before=schedule.week_start(tz, now),
+        at_end = selectors.readings_before(
+            organization=organization, key_results=key_results, before=end
         )
-        lines = [
-            KeyResultLine(
-                key_result=kr,
-                progress=kr.progress,
-                change=(kr.progress - baseline[kr.pk]) if kr.pk in baseline else None,
-                confidence=kr.confidence,
-                stale=kr.last_check_in_at is None or kr.last_check_in_at < now - STALE_AFTER,
-            )
-            for kr in key_results
-        ]
-        objectives = list(
-            Objective.objects.filter(organization=organization, cycle=cycle)
-            .select_related("owner__user", "unit")
-            .order_by("title", "id")
+        at_start = selectors.readings_before(
+            organization=organization, key_results=key_results, before=start
         )
-        units = list(OrgUnit.objects.filter(organization=organization).order_by("name"))
-        risks = list(
-            Risk.objects.filter(
-                organization=organization,
-                key_result__objective__cycle=cycle,
-                status=Risk.State.OPEN,
-            ).select_related("key_result")
-        )
-        risks.sort(key=lambda r: (-r.score, r.pk))
         checked_in = selectors.checked_in_key_result_ids(
             organization=organization, week=week, cycle=cycle
         )
-        return cls(organization, cycle, now, week, lines, objectives, units, risks, checked_in)
+        lines = [
+            _line(kr, at_start.get(kr.pk), at_end.get(kr.pk), kr.pk in checked_in, now)
+            for kr in key_results
+        ]
+        objectives = selectors.cycle_objectives(organization=organization, cycle=cycle)
+        units = list(OrgUnit.objects.filter(organization=organization).order_by("name"))
+        risks = selectors.open_risks(organization=organization, cycle=cycle)
+        new_risk_ids = {r.pk for r in risks if start <= r.created_at < end}
+        return cls(
+            organization, cycle, now, week, start, end, lines, objectives, units, risks,
+            new_risk_ids,
+        )  # fmt: skip
 
-    def unit_subtree(self, roots: set[int]) -> set[int]:
-        children: dict[int | None, list[int]] = defaultdict(list)
-        for unit in self.units:
-            children[unit.parent_id].append(unit.pk)
-        found, stack = set(), list(roots)
-        while stack:
-            unit_id = stack.pop()
-            if unit_id not in found:
-                found.add(unit_id)
-                stack.extend(children.get(unit_id, []))
-        return found
-
-    def missing_members(self, unit_ids: set[int]) -> list[Membership]:
-        """Owners in these units with at least one KR not checked in this week."""
+    def missing_members(self, lines: list[KeyResultLine], unit_ids: set[int]) -> list[Membership]:
+        """Active owners in these units with a key result not checked in during the week."""
         seen: dict[int, Membership] = {}
-        for line in self.lines:
+        for line in lines:
             owner = line.key_result.owner
-            if line.key_result.pk in self.checked_in or owner.unit_id not in unit_ids:
-                continue
-            if owner.is_active:
+            if not line.checked_in and owner.unit_id in unit_ids and owner.is_active:
                 seen.setdefault(owner.pk, owner)
         return sorted(seen.values(), key=lambda m: m.name.lower())
 
 
-def owner_digest(snapshot: DigestSnapshot, reader: Membership) -> dict:
-    lines = [line for line in snapshot.lines if line.key_result.owner_id == reader.pk]
+def _line(kr: KeyResult, before, after, checked_in: bool, now: datetime) -> KeyResultLine:
+    baseline = 0.0
+    if after is None:
+        progress = kr.progress if kr.last_check_in_at is None else baseline
+        change, confidence = None, kr.confidence
+    else:
+        progress, confidence = after
+        change = progress - (before[0] if before else baseline)
+    return KeyResultLine(
+        key_result=kr,
+        progress=progress,
+        change=change,
+        confidence=confidence,
+        confidence_before=before[1] if before else None,
+        stale=attention.is_stale(kr, now),  # stale and low confidence: as of sending
+        checked_in=checked_in,
+    )
+
+
+@dataclass
+class ReaderView:
+    """The snapshot as one reader may see it: nothing of an objective they may not open."""
+
+    snapshot: DigestSnapshot
+    reader: Membership
+    lines: list[KeyResultLine]
+    objectives: list[Objective]
+    risks: list[Risk]
+
+    @classmethod
+    def of(cls, snapshot: DigestSnapshot, reader: Membership) -> ReaderView:
+        def visible(objective: Objective) -> bool:
+            return can_view_objective(reader, objective)
+
+        return cls(
+            snapshot,
+            reader,
+            [line for line in snapshot.lines if visible(line.objective)],
+            [o for o in snapshot.objectives if visible(o)],
+            [r for r in snapshot.risks if visible(r.key_result.objective)],
+        )
+
+
+def owner_digest(view: ReaderView) -> dict:
+    lines = [line for line in view.lines if line.key_result.owner_id == view.reader.pk]
     return {"lines": lines, "stale_count": sum(1 for line in lines if line.stale)}
 
 
-def lead_digest(snapshot: DigestSnapshot, reader: Membership) -> dict:
-    led = {unit.pk for unit in snapshot.units if unit.lead_id == reader.pk}
-    unit_ids = snapshot.unit_subtree(led)
+def lead_digest(view: ReaderView) -> dict:
+    units = view.snapshot.units
+    led = {unit.pk for unit in units if unit.lead_id == view.reader.pk}
+    unit_ids = subtree_ids(((u.pk, u.parent_id) for u in units), led)
     return {
-        "units": [unit for unit in snapshot.units if unit.pk in led],
-        "objectives": [o for o in snapshot.objectives if o.unit_id in unit_ids],
-        "missing": snapshot.missing_members(unit_ids),
+        "units": [unit for unit in units if unit.pk in led],
+        "objectives": [o for o in view.objectives if o.unit_id in unit_ids],
+        "missing": view.snapshot.missing_members(view.lines, unit_ids),
     }
 
 
-def executive_digest(snapshot: DigestSnapshot, reader: Membership) -> dict:
-    movers = [line for line in snapshot.lines if line.change]
+def executive_digest(view: ReaderView) -> dict:
+    movers = [line for line in view.lines if line.change]
     movers.sort(key=lambda line: (-abs(line.change or 0), line.key_result.pk))
+    new_risks = [r for r in view.risks if r.pk in view.snapshot.new_risk_ids]
     return {
-        "company_objectives": [o for o in snapshot.objectives if o.level == Level.COMPANY],
+        "company_objectives": [o for o in view.objectives if o.level == Level.COMPANY],
         "movers": movers[:TOP],
-        "risks": snapshot.risks[:TOP],
-        "open_risk_count": len(snapshot.risks),
+        "risks": view.risks[:TOP],
+        "new_risks": new_risks[:TOP],
+        "open_risk_count": len(view.risks),
+        "confidence_drops": [line for line in view.lines if line.confidence_dropped][:TOP],
     }
 
 
-def champion_digest(snapshot: DigestSnapshot, reader: Membership) -> dict:
+def champion_digest(view: ReaderView) -> dict:
     return {
-        "stale": [line for line in snapshot.lines if line.stale],
-        "low_confidence": [line for line in snapshot.lines if line.confidence <= LOW_CONFIDENCE],
+        "stale": [line for line in view.lines if line.stale],
+        "low_confidence": [
+            line for line in view.lines if attention.is_low_confidence(line.key_result)
+        ],
+        "missed": [line for line in view.lines if not line.checked_in],
         "unaligned": [
-            o for o in snapshot.objectives if o.parent_id is None and o.level != Level.COMPANY
+            o for o in view.objectives if o.parent_id is None and o.level != Level.COMPANY
         ],
     }
 
@@ -166,6 +207,6 @@ BUILDERS = {
 
 def digest_context(snapshot: DigestSnapshot, kind: str, reader: Membership) -> dict:
     """Template context for one reader's digest of this kind."""
-    context = BUILDERS[kind](snapshot, reader)
+    context = BUILDERS[kind](ReaderView.of(snapshot, reader))
     context.update(cycle=snapshot.cycle, week=snapshot.week)
     return context

@@ -10,6 +10,7 @@ from accounts.models import Membership, Organization
 from notifications import schedule, selectors
 from notifications.delivery import BatchContent, skip_reason
 from notifications.models import Kind
+from okrs.selectors.weeks import iso_week
 
 logger = logging.getLogger("cairn.notifications")
 REMINDER_KINDS = (Kind.REMINDER, Kind.FOLLOWUP)
@@ -42,8 +43,7 @@ def due_organizations(*, now: datetime) -> list[tuple[Organization, schedule.Due
 
 
 def current_period(*, organization: Organization, now: datetime) -> str:
-    tz, _ = schedule.zone_for(organization.timezone)
-    return schedule.iso_week(tz, now)
+    return iso_week(organization, now)
 
 
 def recipient_ids(*, organization: Organization, kind: str, period: str) -> list[int]:

@@ -1,5 +1,7 @@
 """When is an organization due? Pure time math (zoneinfo), no ORM.
 
+The ISO week itself is `okrs.selectors.weeks` (one definition for the whole product).
+
 The dispatcher runs at minute 0 of every UTC hour. An organization is due when the
 dispatcher's instant falls in the one-hour window that starts at its local check-in time:
 `[start, start + 1h)` where `start` is the local `checkin_hour:00` on `checkin_weekday`
@@ -21,35 +23,13 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from accounts.models import zone_for
+from okrs.selectors.weeks import iso_week_of
+
 REMINDER = "reminder"
 FOLLOWUP = "followup"
 DIGEST_KINDS = ("digest_owner", "digest_lead", "digest_executive", "digest_champion")
 WINDOW = timedelta(hours=1)
-
-
-def zone_for(name: str) -> tuple[zoneinfo.ZoneInfo, bool]:
-    """The zone for a stored name and whether it was valid (invalid names fall back to UTC)."""
-    try:
-        return zoneinfo.ZoneInfo(name), True
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return zoneinfo.ZoneInfo("UTC"), False
-
-
-def iso_week_of(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def iso_week(tz: zoneinfo.ZoneInfo, at: datetime) -> str:
-    """ISO week (e.g. "2026-W48") of an instant, seen in the zone `tz`."""
-    return iso_week_of(at.astimezone(tz).date())
-
-
-def week_start(tz: zoneinfo.ZoneInfo, at: datetime) -> datetime:
-    """Monday 00:00 local of the ISO week containing `at`, as an aware datetime."""
-    local = at.astimezone(tz).date()
-    monday = local - timedelta(days=local.weekday())
-    return datetime.combine(monday, time(0), tzinfo=tz)
 
 
 def local_start(tz: zoneinfo.ZoneInfo, day: date, hour: int) -> datetime:

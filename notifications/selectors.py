@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Membership, Organization, OrgUnit, Role
 from notifications.models import Notification, NotificationLog, NotificationOptOut
-from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
+from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor, Objective, Risk
 
 
 def active_cycle(*, organization: Organization) -> Cycle | None:
@@ -27,7 +27,7 @@ def cycle_key_results(*, organization: Organization, cycle: Cycle) -> list[KeyRe
     """All KRs of a cycle with objective, unit and owner loaded (one query)."""
     return list(
         KeyResult.objects.filter(organization=organization, objective__cycle=cycle)
-        .select_related("objective", "objective__unit", "owner", "owner__user")
+        .select_related("objective__owner", "objective__unit", "owner__user")
         .order_by("objective__title", "id")
     )
 
@@ -181,20 +181,44 @@ def notification_log(
     return rows
 
 
-def progress_before(
+def readings_before(
     *, organization: Organization, key_results: list[KeyResult], before: datetime
-) -> dict[int, float]:
-    """KR id → progress recorded by its latest check-in strictly before `before` (one query)."""
+) -> dict[int, tuple[float, int]]:
+    """KR id → (progress, confidence) of its latest check-in strictly before `before`
+    (one query)."""
     rows = (
         CheckIn.objects.filter(
             organization=organization,
             key_result__in=[kr.pk for kr in key_results],
             created_at__lt=before,
         )
-        .order_by("key_result_id", "-created_at")
-        .values_list("key_result_id", "progress")
+        .order_by("key_result_id", "-created_at", "-id")
+        .values_list("key_result_id", "progress", "confidence")
     )
-    result: dict[int, float] = {}
-    for kr_id, progress in rows:
-        result.setdefault(kr_id, progress)
+    result: dict[int, tuple[float, int]] = {}
+    for kr_id, progress, confidence in rows:
+        result.setdefault(kr_id, (progress, confidence))
     return result
+
+
+def cycle_objectives(*, organization: Organization, cycle: Cycle) -> list[Objective]:
+    """All objectives of a cycle with owner and unit (one query); callers filter per reader
+    through `okrs.visibility`."""
+    return list(
+        Objective.objects.filter(organization=organization, cycle=cycle)
+        .select_related("owner__user", "unit")
+        .order_by("title", "id")
+    )
+
+
+def open_risks(*, organization: Organization, cycle: Cycle) -> list[Risk]:
+    """Open risks of a cycle, highest score first (one query); filter per reader."""
+    risks = list(
+        Risk.objects.filter(
+            organization=organization,
+            key_result__objective__cycle=cycle,
+            status=Risk.State.OPEN,
+        ).select_related("key_result__objective__owner")
+    )
+    risks.sort(key=lambda r: (-r.score, r.pk))
+    return risks

@@ -1,8 +1,9 @@
 """Who may do what: the DESIGN "Who may do what" table as predicates.
 
 Pure functions of a `Membership` and already-loaded rows. Services call `require(...)`;
-templates and the API call the `can_*` predicates to show or hide controls. The only query
-is `unit_ids_led_by`, computed once per membership object and cached on it.
+templates and the API call the `can_*` predicates to show or hide controls. Visibility (who
+may see an objective) lives in `okrs.visibility`, re-exported here; its facts about a viewer
+(units led, objectives worked on) are loaded once per membership object and cached on it.
 
 Every predicate first checks that the row belongs to the member's organization, so a
 membership of one tenant can never act on another tenant's row, whatever its role.
@@ -17,7 +18,10 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import Membership, OrgUnit, Role
 from okrs.models import Cycle, Initiative, KeyResult, Objective
 
-_LED_CACHE_ATTR = "_cairn_led_unit_ids"
+# Who may *see* an objective is its own module; these names are part of the policy's surface.
+from okrs.visibility import can_view_objective, unit_ids_led_by
+
+__all__ = ["can_view_objective", "unit_ids_led_by"]  # plus every can_* below
 
 
 def require(allowed: bool, message: str) -> None:
@@ -37,37 +41,6 @@ def _same_org(m: Membership | None, row: Any) -> bool:
 
 def _is_admin_or_exec(m: Membership) -> bool:
     return m.role in (Role.ADMIN, Role.EXECUTIVE)
-
-
-def unit_ids_led_by(membership: Membership | None) -> set[int]:
-    """Ids of the units this member leads, plus all their descendants.
-
-    One query (all units of the organization, three columns), cached on the membership
-    object: the org chart is small and a request asks this many times.
-    """
-    if membership is None or membership.pk is None:
-        return set()
-    cached = getattr(membership, _LED_CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    rows = list(
-        OrgUnit.objects.filter(organization_id=membership.organization_id).values_list(
-            "id", "parent_id", "lead_id"
-        )
-    )
-    children: dict[int | None, list[int]] = {}
-    for unit_id, parent_id, _lead in rows:
-        children.setdefault(parent_id, []).append(unit_id)
-    led: set[int] = set()
-    stack = [unit_id for unit_id, _parent, lead_id in rows if lead_id == membership.pk]
-    while stack:
-        unit_id = stack.pop()
-        if unit_id in led:  # defensive against a corrupted (cyclic) tree
-            continue
-        led.add(unit_id)
-        stack.extend(children.get(unit_id, ()))
-    setattr(membership, _LED_CACHE_ATTR, led)
-    return led
 
 
 def is_unit_lead(m: Membership | None) -> bool:
@@ -116,20 +89,6 @@ def can_edit_objective(m: Membership | None, objective: Objective) -> bool:
     return can_create_objective(
         m, level=objective.level, unit=objective.unit, owner=objective.owner
     )
-
-
-def can_view_objective(m: Membership | None, objective: Objective) -> bool:
-    """Public: everyone in the org. Private: owner, the owner's manager, leads of its unit
-    chain, executives and admins."""
-    if not _same_org(m, objective):
-        return False
-    if objective.visibility != "private" or _is_admin_or_exec(m):
-        return True
-    if objective.owner_id == m.pk:
-        return True
-    if objective.unit_id is not None and objective.unit_id in unit_ids_led_by(m):
-        return True
-    return objective.owner.reports_to_id == m.pk
 
 
 def can_edit_key_result(m: Membership | None, kr: KeyResult) -> bool:

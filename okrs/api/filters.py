@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, OrgUnit
 from okrs.models import Comment, Cycle, Initiative, KeyResult, Level, Objective, Risk, Status
-
-STALE_AFTER = timedelta(days=14)
+from okrs.selectors import attention
 
 
 def _org_queryset(model):
@@ -64,11 +61,7 @@ class KeyResultFilter(django_filters.FilterSet):
         fields = ["objective", "owner", "cycle", "stale"]
 
     def filter_stale(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        cutoff = timezone.now() - STALE_AFTER
-        # Never checked in counts as stale only once the KR itself is 14 days old.
-        stale = Q(last_check_in_at__lt=cutoff) | Q(
-            last_check_in_at__isnull=True, created_at__lt=cutoff
-        )
+        stale = attention.stale_q(timezone.now())
         return queryset.filter(stale) if value else queryset.exclude(stale)
 
 

@@ -12,7 +12,6 @@ from okrs.selectors.health import (
     UnitOverview,
     health_report,
     unit_overview,
-    unit_subtree_ids,
 )
 from okrs.selectors.key_results import (
     check_ins_for_key_result,
@@ -26,9 +25,9 @@ from okrs.selectors.objectives import (
     get_objective,
     objectives_for_cycle,
     parent_candidates,
-    visible_objectives_q,
 )
 from okrs.selectors.weeks import iso_week, week_start
+from okrs.visibility import visible_objectives_q
 
 __all__ = [
     "AlignmentNode",
@@ -50,7 +49,6 @@ __all__ = [
     "objectives_for_cycle",
     "parent_candidates",
     "unit_overview",
-    "unit_subtree_ids",
     "visible_objectives_q",
     "week_start",
 ]

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
+from accounts.selectors import unit_subtree_ids
 from okrs.models import CheckIn, Cycle, KeyResult, Level, Objective
-from okrs.selectors.objectives import visible_objectives_q
+from okrs.selectors import attention
 from okrs.selectors.weeks import iso_week
-
-STALE_AFTER = dt.timedelta(days=14)
-LOW_CONFIDENCE = 4
+from okrs.visibility import visible_objectives_q
 
 
 @dataclass
@@ -78,28 +76,14 @@ class HealthReport:
         )
 
 
-def unit_subtree_ids(organization: Organization, unit: OrgUnit) -> set[int]:
-    """The unit and every unit below it (one query over the org's units)."""
-    rows = OrgUnit.objects.filter(organization=organization).values_list("id", "parent_id")
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for unit_id, parent_id in rows:
-        children[parent_id].append(unit_id)
-    ids, stack = set(), [unit.pk]
-    while stack:
-        current = stack.pop()
-        if current not in ids:
-            ids.add(current)
-            stack.extend(children[current])
-    return ids
-
-
-def _scoped(organization, cycle, unit_ids, viewer=None):
-    objectives = Objective.objects.filter(organization=organization, cycle=cycle)
-    krs = KeyResult.objects.filter(organization=organization, objective__cycle=cycle)
-    if viewer is not None:
-        # Champions coach everyone but, like anyone, see private objectives only if allowed.
-        objectives = objectives.filter(visible_objectives_q(viewer))
-        krs = krs.filter(visible_objectives_q(viewer, "objective__"))
+def _scoped(organization, cycle, unit_ids, viewer):
+    # Champions coach everyone but, like anyone, see private objectives only if allowed.
+    objectives = Objective.objects.filter(organization=organization, cycle=cycle).filter(
+        visible_objectives_q(viewer)
+    )
+    krs = KeyResult.objects.filter(organization=organization, objective__cycle=cycle).filter(
+        visible_objectives_q(viewer, "objective__")
+    )
     if unit_ids is not None:
         objectives = objectives.filter(unit_id__in=unit_ids)
         krs = krs.filter(objective__unit_id__in=unit_ids)
@@ -110,19 +94,20 @@ def health_report(
     *,
     organization: Organization,
     cycle: Cycle,
+    viewer: Membership,
     unit: OrgUnit | None = None,
     now: dt.datetime | None = None,
-    viewer: Membership | None = None,
 ) -> HealthReport:
-    """Everything that needs attention in the cycle (optionally one unit and below).
-
-    With `viewer`, private objectives (and their KRs) the viewer may not see are left out.
+    """Everything that needs attention in the cycle (optionally one unit and below), as
+    `viewer` may see it: private objectives (and their KRs) they may not open are left out.
 
     Constant queries whatever the size: units (with `unit`), objectives, key results.
     """
     now = now or timezone.now()
     week = iso_week(organization, now)
-    unit_ids = unit_subtree_ids(organization, unit) if unit is not None else None
+    unit_ids = (
+        unit_subtree_ids(organization=organization, roots=[unit.pk]) if unit is not None else None
+    )
     objectives_qs, krs_qs = _scoped(organization, cycle, unit_ids, viewer)
     objectives = list(
         objectives_qs.select_related("owner__user", "unit", "parent")
@@ -137,7 +122,6 @@ def health_report(
                     organization=organization, key_result_id=OuterRef("pk"), week=week
                 )
             ),
-            last_activity=Coalesce("last_check_in_at", "created_at"),
         )
         .order_by("objective__title", "id")
     )
@@ -147,8 +131,8 @@ def health_report(
     report.orphans = [o for o in objectives if o.parent_id is None and o.level != Level.COMPANY]
     report.status_counts = dict(Counter(o.status for o in objectives))
     report.krs_without_owner = [kr for kr in key_results if not kr.owner.is_active]
-    report.stale_krs = [kr for kr in key_results if kr.last_activity < now - STALE_AFTER]
-    report.low_confidence = [kr for kr in key_results if kr.confidence <= LOW_CONFIDENCE]
+    report.stale_krs = [kr for kr in key_results if attention.is_stale(kr, now)]
+    report.low_confidence = [kr for kr in key_results if attention.is_low_confidence(kr)]
     rates: dict[int | None, CheckInRate] = {}
     for kr in key_results:
         unit_of = kr.objective.unit
@@ -181,9 +165,12 @@ class UnitOverview:
         return self.report.checkin_rate
 
 
-def unit_overview(*, organization: Organization, unit: OrgUnit, cycle: Cycle) -> UnitOverview:
-    """A unit's objectives (its own and its sub-units'), people and health in one cycle."""
-    report = health_report(organization=organization, cycle=cycle, unit=unit)
+def unit_overview(
+    *, organization: Organization, unit: OrgUnit, cycle: Cycle, viewer: Membership
+) -> UnitOverview:
+    """A unit's objectives (its own and its sub-units'), people and health in one cycle, as
+    `viewer` may see them."""
+    report = health_report(organization=organization, cycle=cycle, unit=unit, viewer=viewer)
     members = list(
         Membership.objects.filter(organization=organization, unit=unit, is_active=True)
         .select_related("user")

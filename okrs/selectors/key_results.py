@@ -20,6 +20,7 @@ from okrs import policy
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
 from okrs.selectors.cycles import current_cycle
 from okrs.selectors.weeks import iso_week
+from okrs.visibility import visible_objectives_q
 
 
 def key_results_for_member(
@@ -86,11 +87,13 @@ def get_key_result(*, organization: Organization, pk: Any, viewer: Membership | 
 
 
 def check_ins_for_key_result(
-    *, organization: Organization, key_result: KeyResult
+    *, organization: Organization, key_result: KeyResult, viewer: Membership | None
 ) -> QuerySet[CheckIn]:
-    """The KR's check-ins, newest first, with their authors."""
+    """The KR's check-ins, newest first, with their authors (none if `viewer` may not see
+    the KR's objective)."""
     return (
         CheckIn.objects.filter(organization=organization, key_result=key_result)
+        .filter(visible_objectives_q(viewer, prefix="key_result__objective__"))
         .select_related("author__user")
         .order_by("-created_at", "-id")
     )

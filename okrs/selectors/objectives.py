@@ -5,27 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.http import Http404
 
-from accounts.models import Membership, Organization, OrgUnit, Role
+from accounts.models import Membership, Organization, OrgUnit
 from okrs import policy
 from okrs.models import LEVEL_RANK, Cycle, KeyResult, Objective
-
-
-def visible_objectives_q(viewer: Membership | None, prefix: str = "") -> Q:
-    """A filter for the objectives `viewer` may see (see policy.can_view_objective)."""
-    if viewer is None:
-        return Q(pk__in=[])
-    if viewer.role in (Role.ADMIN, Role.EXECUTIVE):
-        return Q()
-    q = Q(**{f"{prefix}visibility": Objective.Visibility.PUBLIC})
-    q |= Q(**{f"{prefix}owner_id": viewer.pk})
-    q |= Q(**{f"{prefix}owner__reports_to_id": viewer.pk})
-    led = policy.unit_ids_led_by(viewer)
-    if led:
-        q |= Q(**{f"{prefix}unit_id__in": sorted(led)})
-    return q
+from okrs.visibility import visible_objectives_q
 
 
 def _key_results_prefetch() -> Prefetch:

@@ -1,25 +1,60 @@
-"""ISO weeks in an organization's time zone (the key of the one-check-in-per-week rule)."""
+"""The check-in week — the one place that says which ISO week an instant belongs to.
+
+A week is the ISO week (Monday 00:00 to Sunday 24:00) in the organization's time zone. It keys
+the one-check-in-per-week rule, "checked in this week" on every page, the health rates, the
+reminders' period and the digests' comparison. `notifications.schedule` reuses the zone-based
+forms below; nothing else computes a week.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.utils import timezone
 
 from accounts.models import Organization
 
 
-def iso_week(organization: Organization, at: dt.datetime | None = None) -> str:
-    """The ISO week of `at` (default now) in the org's zone, e.g. "2026-W48"."""
+def _aware(at: dt.datetime | None) -> dt.datetime:
     at = at or timezone.now()
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at, dt.UTC)
-    year, week, _ = timezone.localtime(at, organization.tzinfo).isocalendar()
+    return timezone.make_aware(at, dt.UTC) if timezone.is_naive(at) else at
+
+
+def iso_week_of(day: dt.date) -> str:
+    """ "2026-W48" for a calendar day."""
+    year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
+def iso_week_in(tz: zoneinfo.ZoneInfo, at: dt.datetime | None = None) -> str:
+    """The ISO week of instant `at` (default now; naive means UTC) seen in zone `tz`."""
+    return iso_week_of(_aware(at).astimezone(tz).date())
+
+
+def week_start_in(tz: zoneinfo.ZoneInfo, at: dt.datetime | None = None) -> dt.datetime:
+    """Monday 00:00 in zone `tz` of the ISO week containing `at`, as an aware datetime."""
+    local = _aware(at).astimezone(tz).date()
+    monday = local - dt.timedelta(days=local.weekday())
+    return dt.datetime.combine(monday, dt.time.min, tzinfo=tz)
+
+
+def iso_week(organization: Organization, at: dt.datetime | None = None) -> str:
+    """The ISO week of `at` (default now) in the organization's zone, e.g. "2026-W48"."""
+    return iso_week_in(organization.tzinfo, at)
+
+
 def week_start(organization: Organization, at: dt.datetime | None = None) -> dt.datetime:
-    """Monday 00:00 (org zone) of the week containing `at`, as an aware datetime."""
-    local = timezone.localtime(at or timezone.now(), organization.tzinfo)
-    monday = local.date() - dt.timedelta(days=local.weekday())
-    return dt.datetime.combine(monday, dt.time.min, tzinfo=organization.tzinfo)
+    """Monday 00:00 (organization's zone) of the week containing `at`."""
+    return week_start_in(organization.tzinfo, at)
+
+
+def last_complete_week(
+    organization: Organization, at: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the last full week before the one containing `at` (org zone)."""
+    end = week_start(organization, at)
+    start = dt.datetime.combine(
+        end.date() - dt.timedelta(days=7), dt.time.min, tzinfo=organization.tzinfo
+    )
+    return start, end

@@ -86,9 +86,9 @@ def key_result_detail(request: HttpRequest, org_slug: str, key_result_id: int) -
     org, me = request.organization, request.membership
     kr = get_kr(request, key_result_id)
     all_check_ins = list(
-        selectors.check_ins_for_key_result(organization=org, key_result=kr).select_related(
-            "author__user"
-        )
+        selectors.check_ins_for_key_result(
+            organization=org, key_result=kr, viewer=me
+        ).select_related("author__user")
     )
     is_open = not kr.objective.cycle.is_closed  # a closed cycle is read-only
     can_check_in = is_open and policy.can_check_in(me, kr)

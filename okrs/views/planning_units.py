@@ -39,7 +39,7 @@ def unit_detail(request, org_slug, unit_id):
     overview = stale = None
     if cycle is not None:
         overview = selectors.unit_overview(
-            organization=request.organization, unit=unit, cycle=cycle
+            organization=request.organization, unit=unit, cycle=cycle, viewer=viewer
         )
         stale = paginate(request, overview.report.stale_krs, per_page=10)
     return render(

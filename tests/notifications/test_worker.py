@@ -87,7 +87,7 @@ def test_real_worker_delivers_reminders_and_digests_over_smtp(services, org, tmp
         (rcpts[0], message_from_bytes(raw)["Subject"]) for rcpts, raw in handler.messages
     )
     assert subjects[(company.owner.user.email, "Check-in due: 2 key results this week")] == 1
-    assert subjects[(company.ceo.user.email, "Company OKRs, 2026-W48")] == 1
+    assert subjects[(company.ceo.user.email, "Company OKRs, 2026-W47")] == 1
     assert len(handler.messages) == 6 and max(subjects.values()) == 1
     failed = NotificationLog.objects.get(status=State.FAILED)
     assert failed.recipient == company.champion

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from accounts import demo as people_demo
+from accounts.models import Membership
 from okrs import demo, selectors
 from okrs.models import CheckIn, CommentMention, Cycle, KeyResult, Level, Objective
 
@@ -54,7 +55,11 @@ def test_owner_has_three_krs_under_an_aligned_platform_objective(acme):
 
 def test_health_shows_stale_low_confidence_empty_and_orphan(acme):
     active = Cycle.objects.get(organization=acme, status="active")
-    report = selectors.health_report(organization=acme, cycle=active)
+    report = selectors.health_report(
+        organization=acme,
+        cycle=active,
+        viewer=Membership.objects.get(organization=acme, user__email="champion@acme.example"),
+    )
     assert len(report.stale_krs) >= 2
     assert len(report.low_confidence) >= 2
     assert [o.level for o in report.objectives_without_krs] == ["department"]

@@ -97,7 +97,7 @@ class KeyResultViewSet(
             )
             return Response(CheckInSerializer(check_in).data, status=status.HTTP_201_CREATED)
         rows = selectors.check_ins_for_key_result(
-            organization=self.organization, key_result=key_result
+            organization=self.organization, key_result=key_result, viewer=self.membership
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(CheckInSerializer(page, many=True).data)

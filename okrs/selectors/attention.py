@@ -1,0 +1,49 @@
+"""What "needs attention" means — each definition once, in both forms (Python and SQL).
+
+Health, the API's `?stale=` filter, digests and reminders all ask here. Tests pin the edges
+(tests/okrs/test_attention.py).
+
+- **Stale**: no activity for 14 days or more, where activity is the last check-in or, for a
+  key result never checked in, its creation. A key result created yesterday is not stale.
+- **Low confidence**: the latest confidence is 4 or less on the 0–10 scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+
+from okrs.models import KeyResult
+
+STALE_AFTER = dt.timedelta(days=14)
+LOW_CONFIDENCE = 4
+
+
+def stale_cutoff(now: dt.datetime) -> dt.datetime:
+    """Activity strictly before this instant is stale."""
+    return now - STALE_AFTER
+
+
+def last_activity(kr: KeyResult) -> dt.datetime:
+    return kr.last_check_in_at or kr.created_at
+
+
+def is_stale(kr: KeyResult, now: dt.datetime) -> bool:
+    return last_activity(kr) < stale_cutoff(now)
+
+
+def stale_q(now: dt.datetime, prefix: str = "") -> Q:
+    """The same as `is_stale`, as a filter on KeyResult (or via `prefix`)."""
+    cutoff = stale_cutoff(now)
+    return Q(**{f"{prefix}last_check_in_at__lt": cutoff}) | Q(
+        **{f"{prefix}last_check_in_at__isnull": True, f"{prefix}created_at__lt": cutoff}
+    )
+
+
+def is_low_confidence(kr: KeyResult) -> bool:
+    return kr.confidence <= LOW_CONFIDENCE
+
+
+def low_confidence_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}confidence__lte": LOW_CONFIDENCE})
