@@ -1,0 +1,199 @@
+"""A private objective never reaches someone who may not open it — anywhere.
+
+One company: a public team objective and, aligned under it, a private individual objective
+whose title, key result, check-in note, initiative, risk and comment each carry a marker.
+A member of another unit and a champion (champions coach everyone, but see private
+objectives only under the rule in okrs/visibility.py) then:
+1. GET every URL pattern under the organization (found by introspection, web and API), filled
+   once with the public rows' ids and once with the private rows' ids;
+2. crawl every page reachable by links and htmx attributes from the home page;
+3. receive every digest kind and reminder;
+and no response or email may contain any marker. The owner doing the same finds them, which
+proves the probes can fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from accounts.models import Role
+from notifications import delivery
+from notifications.models import Kind, Notification
+from tests import factories
+from tests.security.isolation import TOKEN_AUTHENTICATED, Tenant, fill, org_routes
+
+MARKERS = ("ZEBRASECRET", "QUOKKAHIDDEN", "WALRUSNOTE", "NARWHALTASK", "OKAPIRISK", "IBEXCOMMENT")
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def _build(db):
+    org = factories.OrganizationFactory(name="Private Co", slug="private-co", timezone="UTC")
+
+    def person(local, **kwargs):
+        user = factories.UserFactory(email=f"{local}@private-co.example", full_name=local.title())
+        return factories.MembershipFactory(organization=org, user=user, **kwargs)
+
+    admin = person("admin", role=Role.ADMIN)
+    lead = person("lead")
+    team = factories.OrgUnitFactory(organization=org, name="Platform", kind="team", lead=lead)
+    lead.unit = team
+    lead.save()
+    owner = person("owner", unit=team, reports_to=lead)
+    sales = factories.OrgUnitFactory(organization=org, name="Sales")
+    bystander = person("bystander", unit=sales)
+    sales.lead = bystander  # a lead, so the lead digest is exercised too
+    sales.save()
+    champion = person("champion", role=Role.CHAMPION)
+    cycle = factories.CycleFactory(organization=org, name="Q4", status="active")
+    public = factories.ObjectiveFactory(
+        organization=org, cycle=cycle, owner=lead, unit=team, level="team", title="Open goal"
+    )
+    public_kr = factories.KeyResultFactory(
+        organization=org, objective=public, owner=owner, title="Open number"
+    )
+    factories.KeyResultFactory(
+        organization=org, objective=public, owner=bystander, title="Bystander number"
+    )
+    secret = factories.ObjectiveFactory(
+        organization=org, cycle=cycle, owner=owner, unit=team, level="individual",
+        parent=public, visibility="private", title="ZEBRASECRET plan",
+        description="private description",
+    )  # fmt: skip
+    secret_kr = factories.KeyResultFactory(
+        organization=org, objective=secret, owner=owner, title="QUOKKAHIDDEN metric",
+        confidence=2, last_check_in_at=MONDAY_9 - timedelta(days=40),
+    )  # fmt: skip
+    rows = dict(
+        check_in=factories.CheckInFactory(
+            organization=org,
+            key_result=secret_kr,
+            author=owner,
+            note="WALRUSNOTE",
+            week="2026-W47",
+            created_at=MONDAY_9 - timedelta(days=6),
+        ),  # fmt: skip
+        initiative=factories.InitiativeFactory(
+            organization=org, key_result=secret_kr, title="NARWHALTASK"
+        ),
+        risk=factories.RiskFactory(
+            organization=org,
+            key_result=secret_kr,
+            description="OKAPIRISK",
+            likelihood=3,
+            impact=3,
+        ),  # fmt: skip
+        comment=factories.CommentFactory(
+            organization=org, objective=secret, author=owner, body="IBEXCOMMENT"
+        ),
+    )
+    notification = Notification.objects.create(
+        organization=org, recipient=bystander, kind=Kind.REMINDER, title="Check in"
+    )
+    private = Tenant(
+        marker="ZEBRASECRET", organization=org, admin=admin, membership=owner, unit=team,
+        cycle=cycle, objective=secret, key_result=secret_kr, invitation=factories.InvitationFactory(
+            organization=org, email="new@private-co.example"
+        ), notification=notification, **rows,
+    )  # fmt: skip
+    public_rows = replace(
+        private,
+        objective=public,
+        key_result=public_kr,
+        check_in=factories.CheckInFactory(organization=org, key_result=public_kr, author=owner),
+        initiative=factories.InitiativeFactory(organization=org, key_result=public_kr),
+        risk=factories.RiskFactory(organization=org, key_result=public_kr),
+        comment=factories.CommentFactory(organization=org, objective=public, author=lead),
+    )
+    return {
+        "public": public_rows, "private": private, "owner": owner,
+        "bystander": bystander, "champion": champion,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def company(db):
+    return _build(db)
+
+
+def _leaks(body: str) -> list[str]:
+    return [m for m in MARKERS if m in body]
+
+
+def _get(client, url: str):
+    response = client.get(url, HTTP_ACCEPT="text/html,application/json")
+    return response.status_code, response.content.decode(errors="replace")
+
+
+def _walk_routes(client, company) -> tuple[list[str], int]:
+    findings, rendered = [], 0
+    for rows in (company["public"], company["private"]):
+        for route in org_routes():
+            if route.name in TOKEN_AUTHENTICATED:
+                continue
+            url = fill(route, slug_from=rows, rows_from=rows)
+            status, body = _get(client, url)
+            if status >= 500:
+                findings.append(f"GET {url} [{route.name}] → {status}")
+            rendered += status == 200
+            findings += [f"GET {url} [{route.name}] shows {m}" for m in _leaks(body)]
+    return findings, rendered
+
+
+LINK = re.compile(r'(?:href|hx-get)="(/o/private-co/[^"#]*)"')
+
+
+def _crawl(client, limit: int = 400) -> tuple[list[str], int]:
+    """Follow every same-organization link and htmx GET from the home page."""
+    seen, queue, findings = set(), deque(["/o/private-co/"]), []
+    while queue and len(seen) < limit:
+        url = queue.popleft().replace("&amp;", "&")
+        if url in seen or "/logout" in url:
+            continue
+        seen.add(url)
+        status, body = _get(client, url)
+        if status >= 500:
+            findings.append(f"GET {url} → {status}")
+        findings += [f"GET {url} shows {m}" for m in _leaks(body)]
+        queue.extend(u for u in LINK.findall(body) if u.replace("&amp;", "&") not in seen)
+    return findings, len(seen)
+
+
+def _emails_for(company, reader) -> str:
+    mail.outbox = []
+    for kind in (Kind.REMINDER, *[k for k in Kind if k.startswith("digest_")]):
+        delivery.deliver_batch(
+            organization=reader.organization, kind=kind, period="2026-W48",
+            membership_ids=[reader.pk], now=MONDAY_9, task_id=f"t-{kind}",
+        )  # fmt: skip
+    return "\n".join(
+        m.subject + m.body + "".join(a[0] for a in getattr(m, "alternatives", []))
+        for m in mail.outbox
+    )
+
+
+@pytest.mark.parametrize("who", ["bystander", "champion"])
+def test_nothing_of_a_private_objective_reaches_who_may_not_open_it(company, client, who):
+    reader = company[who]
+    client.force_login(reader.user)
+    findings, rendered = _walk_routes(client, company)
+    crawl_findings, crawled = _crawl(client)
+    findings += crawl_findings
+    findings += [f"email shows {m}" for m in _leaks(_emails_for(company, reader))]
+    assert not findings, "\n".join(findings)
+    assert rendered > 20 and crawled > 10  # the probes reached real pages
+
+
+def test_the_owner_finds_every_marker_so_the_probes_can_fail(company, client):
+    owner = company["owner"]
+    client.force_login(owner.user)
+    findings, _ = _walk_routes(client, company)
+    findings += _crawl(client)[0]
+    shown = {f.rsplit(" ", 1)[-1] for f in findings if " shows " in f}
+    assert {"ZEBRASECRET", "QUOKKAHIDDEN", "WALRUSNOTE", "IBEXCOMMENT"} <= shown
+    assert "ZEBRASECRET" in _emails_for(company, owner)
