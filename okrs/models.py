@@ -57,9 +57,18 @@ LEVEL_RANK = {Level.COMPANY: 0, Level.DEPARTMENT: 1, Level.TEAM: 2, Level.INDIVI
 
 
 class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
     ON_TRACK = "on_track", "On track"
     AT_RISK = "at_risk", "At risk"
     OFF_TRACK = "off_track", "Off track"
+
+
+class Rollup(models.TextChoices):
+    """Where an objective's progress comes from (okrs/progress.py `objective_progress`)."""
+
+    KEY_RESULTS = "key_results", "Its key results"
+    CHILDREN = "children", "Its aligned objectives"
+    BOTH = "both", "Both: key results and aligned objectives"
 
 
 class Objective(TenantModel, TreeNode):
@@ -80,8 +89,9 @@ class Objective(TenantModel, TreeNode):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ON_TRACK)
-    status_override = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    status_override = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    rollup = models.CharField(max_length=12, choices=Rollup.choices, default=Rollup.KEY_RESULTS)
     progress = models.FloatField(default=0.0)
     grade = models.FloatField(
         null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]

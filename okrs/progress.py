@@ -15,9 +15,15 @@ STAY_ABOVE = "stay_above"
 STAY_BELOW = "stay_below"
 MILESTONE = "milestone"
 
+NOT_STARTED = "not_started"
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"
 OFF_TRACK = "off_track"
+
+ROLLUP_KEY_RESULTS = "key_results"
+ROLLUP_CHILDREN = "children"
+ROLLUP_BOTH = "both"
+CHILD_WEIGHT = 1  # an aligned child counts like one key result of weight 1
 
 Number = Decimal | int | float
 
@@ -65,15 +71,29 @@ def weighted_mean(pairs: Iterable[tuple[float, Number]]) -> float:
 
 
 def objective_progress(
-    key_results: Iterable[tuple[float, Number]], children: Iterable[float] = ()
+    key_results: Iterable[tuple[float, Number]],
+    children: Iterable[float] = (),
+    rollup: str = ROLLUP_BOTH,
 ) -> float:
-    """An objective's progress: weighted mean of its KRs; without KRs, the plain mean of
-    aligned children; with neither, 0."""
-    krs = list(key_results)
-    if krs:
-        return weighted_mean(krs)
-    kids = [clamp(float(c)) for c in children]
-    return sum(kids) / len(kids) if kids else 0.0
+    """An objective's progress, by its roll-up choice:
+
+    - `key_results`: the weighted mean of its KRs (aligned children ignored);
+    - `children`: the plain mean of its aligned children (KRs ignored);
+    - `both`: each aligned child counts as one more item of weight 1 beside the weighted KRs.
+    With nothing to average, 0. A child moving up never moves the parent down.
+    """
+    krs = [(p, w) for p, w in key_results] if rollup != ROLLUP_CHILDREN else []
+    kids = [(c, CHILD_WEIGHT) for c in children] if rollup != ROLLUP_KEY_RESULTS else []
+    return weighted_mean(krs + kids)
+
+
+def has_progress_items(kr_count: int, child_count: int, rollup: str = ROLLUP_BOTH) -> bool:
+    """Whether anything feeds the objective's progress (otherwise it is "not started")."""
+    if rollup == ROLLUP_KEY_RESULTS:
+        return kr_count > 0
+    if rollup == ROLLUP_CHILDREN:
+        return child_count > 0
+    return kr_count + child_count > 0
 
 
 def expected_progress(start: date, end: date, on: date) -> float:

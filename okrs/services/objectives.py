@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts.models import Membership, Organization, OrgUnit
 from okrs import policy
-from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Status
+from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Rollup, Status
 from okrs.services._common import (
     audit_row,
     check_version,
@@ -35,10 +35,17 @@ AUDITED_FIELDS = (
     "parent",
     "visibility",
     "status_override",
+    "rollup",
     "grade",
     "retrospective",
 )
 EDITABLE_FIELDS = tuple(f for f in AUDITED_FIELDS if f not in ("grade", "retrospective"))
+
+
+def default_rollup(level: str) -> str:
+    """Company and department objectives are usually measured by what cascades below them
+    as well as their own key results; team and individual ones by their key results."""
+    return Rollup.BOTH if level in (Level.COMPANY, Level.DEPARTMENT) else Rollup.KEY_RESULTS
 
 
 def _normalise_unit(level: str, unit: OrgUnit | None, owner: Membership) -> OrgUnit | None:
@@ -96,6 +103,8 @@ def _validate(objective: Objective) -> None:
     _check_parent(objective, objective.parent)
     if objective.status_override and objective.status_override not in Status.values:
         raise ValidationError({"status_override": "Choose on track, at risk or off track."})
+    if objective.rollup not in Rollup.values:
+        raise ValidationError({"rollup": "Choose key results, aligned objectives, or both."})
     full_clean(objective)
 
 
@@ -111,8 +120,10 @@ def create_objective(
     parent: Objective | None = None,
     description: str = "",
     visibility: str = Objective.Visibility.PUBLIC,
+    rollup: str | None = None,
 ) -> Objective:
-    """Create an objective in `cycle`, aligned to `parent`, and roll progress up."""
+    """Create an objective in `cycle`, aligned to `parent`, and roll progress up. `rollup`
+    defaults by level (`default_rollup`)."""
     ensure_in_org(organization.pk, cycle, field="cycle", label="cycle")
     # The caller's copy may predate a close; the stored status decides.
     cycle = Cycle.objects.select_related("organization").get(pk=cycle.pk)
@@ -127,6 +138,7 @@ def create_objective(
         parent=parent,
         description=description or "",
         visibility=visibility,
+        rollup=rollup or default_rollup(level),
     )
     _check_parent_visible(actor, parent)
     _validate(objective)

@@ -40,19 +40,31 @@ def _kr_confidence(pairs: list[tuple[float, float, int]]) -> float | None:
     return sum((max(float(w), 0.0) or 1.0) * c for _p, w, c in pairs) / total
 
 
-def apply_status(objective: Objective, confidence: float | None, on: dt.date) -> None:
-    """Derive the status (an override, when set, wins)."""
+def apply_status(
+    objective: Objective, confidence: float | None, on: dt.date, *, kr_count: int, child_count: int
+) -> None:
+    """Derive the status (an override, when set, wins). Nothing to measure: not started."""
     cycle = objective.cycle
-    expected = math.expected_progress(cycle.start_date, cycle.end_date, on)
-    derived = math.derive_status(objective.progress, expected, confidence)
+    if not math.has_progress_items(kr_count, child_count, objective.rollup):
+        derived = math.NOT_STARTED
+    else:
+        expected = math.expected_progress(cycle.start_date, cycle.end_date, on)
+        derived = math.derive_status(objective.progress, expected, confidence)
     objective.status = objective.status_override or derived
+
+
+def _progress(objective: Objective, pairs, children) -> float:
+    return math.objective_progress(
+        [(p, w) for p, w, _c in pairs], children, rollup=objective.rollup
+    )
 
 
 def recompute_objective_chain(objective: Objective | None, *, now: dt.datetime | None = None):
     """Recompute progress and status of `objective` and each of its ancestors.
 
-    Constant queries whatever the depth: the ancestor chain (one recursive CTE), the KRs of the
-    chain, the children of the chain, one bulk update.
+    Only the ancestor chain moves (incremental), in the caller's transaction. Constant queries
+    whatever the depth: the ancestor chain (one recursive CTE), the KRs of the chain, the
+    children of the chain, one bulk update.
     """
     if objective is None:
         return []
@@ -79,10 +91,9 @@ def recompute_objective_chain(objective: Objective | None, *, now: dt.datetime |
     # Bottom-up: each ancestor sees its child's fresh progress.
     for node in reversed(chain):
         pairs = krs[node.pk]
-        node.progress = math.objective_progress(
-            [(p, w) for p, w, _c in pairs], children[node.pk].values()
-        )
-        apply_status(node, _kr_confidence(pairs), on)
+        kids = list(children[node.pk].values())
+        node.progress = _progress(node, pairs, kids)
+        apply_status(node, _kr_confidence(pairs), on, kr_count=len(pairs), child_count=len(kids))
         if node.parent_id is not None:
             children[node.parent_id][node.pk] = node.progress
     Objective.objects.bulk_update(chain, ["progress", "status"])
@@ -131,11 +142,9 @@ def recompute_objectives_in_memory(
         for child in kids[o.pk]:
             visit(child, path | {o.pk})
         pairs = [(kr.progress, kr.weight, kr.confidence) for kr in krs_by_objective[o.pk]]
-        o.progress = math.objective_progress(
-            [(p, w) for p, w, _c in pairs], [c.progress for c in kids[o.pk]]
-        )
+        o.progress = _progress(o, pairs, [c.progress for c in kids[o.pk]])
         o.cycle = cycle
-        apply_status(o, _kr_confidence(pairs), on)
+        apply_status(o, _kr_confidence(pairs), on, kr_count=len(pairs), child_count=len(kids[o.pk]))
         done.add(o.pk)
 
     for o in objectives:

@@ -222,3 +222,48 @@ def test_create_writes_an_audit_entry_with_the_initial_values(world):
     entry = AuditEntry.objects.get(target_type="objective", target_id=company.pk)
     assert entry.action == "create" and entry.actor == world.ceo
     assert entry.changes["title"] == [None, "Delight customers"]
+
+
+def test_cascade_moves_the_company_objective(world):
+    """A company objective with its own (untouched) KR still moves when an aligned team
+    objective progresses: company objectives roll up from KRs and children by default."""
+    company = services.create_objective(
+        organization=world.org, actor=world.ceo, cycle=world.cycle, level="company",
+        title="Grow", owner=world.ceo,
+    )  # fmt: skip
+    services.create_key_result(
+        objective=company, actor=world.ceo, title="Revenue", owner=world.ceo,
+        metric_type="increase_to", start_value=0, target_value=100,
+    )  # fmt: skip
+    team = services.create_objective(
+        organization=world.org, actor=world.platform_lead, cycle=world.cycle, level="team",
+        unit=world.platform, title="Ship", owner=world.platform_lead, parent=company,
+    )  # fmt: skip
+    kr = services.create_key_result(
+        objective=team, actor=world.platform_lead, title="Deploys", owner=world.owner,
+        metric_type="increase_to", start_value=0, target_value=100,
+    )  # fmt: skip
+    assert company.rollup == "both" and team.rollup == "key_results"
+    services.record_check_in(key_result=kr, actor=world.owner, value=71, confidence=7)
+    company.refresh_from_db()
+    assert company.progress == pytest.approx((0 + 0.71) / 2)
+    services.update_objective(objective=company, actor=world.ceo, rollup="key_results")
+    company.refresh_from_db()
+    assert company.progress == 0
+
+
+def test_objective_without_key_results_or_children_is_not_started(world):
+    lonely = services.create_objective(
+        organization=world.org, actor=world.ceo, cycle=world.cycle, level="company",
+        title="Someday", owner=world.ceo,
+    )  # fmt: skip
+    assert lonely.status == "not_started"
+
+
+def test_unknown_rollup_is_a_field_error(world):
+    with pytest.raises(ValidationError) as error:
+        services.create_objective(
+            organization=world.org, actor=world.ceo, cycle=world.cycle, level="company",
+            title="X", owner=world.ceo, rollup="vibes",
+        )  # fmt: skip
+    assert "rollup" in error.value.message_dict

@@ -89,12 +89,47 @@ def test_more_weight_pulls_the_mean_towards_that_kr(a, b, w):
     assert abs(pulled - b) <= abs(even - b) + 1e-9
 
 
-def test_objective_progress_uses_krs_then_children_then_zero():
-    assert p.objective_progress([(1.0, 1), (0.0, 3)]) == 0.25
-    assert p.objective_progress([], [0.5, 1.0]) == 0.75
-    assert p.objective_progress([], []) == 0.0
-    # KRs win over children when both exist.
-    assert p.objective_progress([(0.2, 1)], [1.0]) == pytest.approx(0.2)
+def test_objective_progress_by_rollup_choice():
+    krs, kids = [(0.2, 1)], [1.0]
+    assert p.objective_progress(krs, kids, rollup=p.ROLLUP_KEY_RESULTS) == pytest.approx(0.2)
+    assert p.objective_progress(krs, kids, rollup=p.ROLLUP_CHILDREN) == pytest.approx(1.0)
+    assert p.objective_progress(krs, kids, rollup=p.ROLLUP_BOTH) == pytest.approx(0.6)
+    assert p.objective_progress([(1.0, 1), (0.0, 3)], rollup=p.ROLLUP_BOTH) == 0.25
+    assert p.objective_progress([], [0.5, 1.0], rollup=p.ROLLUP_BOTH) == 0.75
+    for rollup in (p.ROLLUP_KEY_RESULTS, p.ROLLUP_CHILDREN, p.ROLLUP_BOTH):
+        assert p.objective_progress([], [], rollup=rollup) == 0.0
+    # A company objective with its own KR at 0 % and an aligned child at 71 % moves.
+    assert p.objective_progress([(0.0, 1)], [0.71], rollup=p.ROLLUP_BOTH) > 0
+
+
+def test_nothing_to_measure_means_not_started():
+    assert not p.has_progress_items(0, 0, p.ROLLUP_BOTH)
+    assert not p.has_progress_items(0, 3, p.ROLLUP_KEY_RESULTS)
+    assert not p.has_progress_items(2, 0, p.ROLLUP_CHILDREN)
+    assert p.has_progress_items(0, 1, p.ROLLUP_BOTH)
+
+
+rollup = st.sampled_from([p.ROLLUP_KEY_RESULTS, p.ROLLUP_CHILDREN, p.ROLLUP_BOTH])
+
+
+@given(st.lists(st.tuples(fraction, weight), max_size=5), st.lists(fraction, max_size=5), rollup)
+def test_objective_progress_stays_in_bounds(krs, kids, mode):
+    assert 0.0 <= p.objective_progress(krs, kids, rollup=mode) <= 1.0
+
+
+@given(
+    st.lists(st.tuples(fraction, weight), max_size=5),
+    st.lists(fraction, min_size=1, max_size=5),
+    st.data(),
+    rollup,
+)
+def test_a_child_moving_up_never_moves_the_parent_down(krs, kids, data, mode):
+    i = data.draw(st.integers(0, len(kids) - 1))
+    higher = list(kids)
+    higher[i] = data.draw(st.floats(min_value=kids[i], max_value=1))
+    before = p.objective_progress(krs, kids, rollup=mode)
+    after = p.objective_progress(krs, higher, rollup=mode)
+    assert after >= before - 1e-9
 
 
 def test_expected_progress_is_linear_over_the_cycle():
