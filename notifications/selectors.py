@@ -12,15 +12,7 @@ from django.db.models import QuerySet
 from accounts.models import Membership, Organization, OrgUnit, Role
 from notifications.models import Notification, NotificationLog, NotificationOptOut
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor, Objective, Risk
-
-
-def active_cycle(*, organization: Organization) -> Cycle | None:
-    """The organization's active cycle (newest if several); closed/planning cycles never count."""
-    return (
-        Cycle.objects.filter(organization=organization, status=Cycle.Status.ACTIVE)
-        .order_by("-start_date", "-id")
-        .first()
-    )
+from okrs.selectors.cycles import active_cycle  # the one definition of "the active cycle"
 
 
 def cycle_key_results(*, organization: Organization, cycle: Cycle) -> list[KeyResult]:

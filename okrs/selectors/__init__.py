@@ -5,7 +5,7 @@ their pages need in a constant number of queries. See docs/decisions/0001.
 """
 
 from okrs.selectors.audit import audit_for_objective
-from okrs.selectors.cycles import current_cycle, cycles_for_org, get_cycle
+from okrs.selectors.cycles import active_cycle, current_cycle, cycles_for_org, get_cycle
 from okrs.selectors.health import (
     CheckInRate,
     HealthReport,
@@ -31,6 +31,7 @@ from okrs.visibility import visible_objectives_q
 
 __all__ = [
     "AlignmentNode",
+    "active_cycle",
     "CheckInRate",
     "HealthReport",
     "UnitOverview",

@@ -18,7 +18,7 @@ from django.http import Http404
 from accounts.models import Membership, Organization
 from okrs import policy
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
-from okrs.selectors.cycles import current_cycle
+from okrs.selectors.cycles import active_cycle
 from okrs.selectors.weeks import iso_week
 from okrs.visibility import visible_objectives_q
 
@@ -26,13 +26,13 @@ from okrs.visibility import visible_objectives_q
 def key_results_for_member(
     *, organization: Organization, membership: Membership, cycle: Cycle | None = None
 ) -> QuerySet[KeyResult]:
-    """KRs the member owns or contributes to in `cycle` (default: the current cycle), with
+    """KRs the member owns or contributes to in `cycle` (default: the active cycle), with
     objective, owner and contributors loaded, and annotated with:
 
     - `is_owner` / `checked_in_this_week` (bool),
     - `recent_check_ins`: the KR's check-ins, newest first (a list; [0] is the last one).
     """
-    cycle = cycle or current_cycle(organization=organization)
+    cycle = cycle or active_cycle(organization=organization)
     if cycle is None:
         return KeyResult.objects.none()
     contributed = KeyResultContributor.objects.filter(

@@ -22,6 +22,16 @@ class ConflictError(ValidationError):
     """Someone else saved this row since it was loaded (`expected_version` mismatch)."""
 
 
+def ensure_active(cycle: Cycle) -> None:
+    """Check-ins belong to a running cycle: not before it starts, not after it closes."""
+    ensure_open(cycle)
+    if cycle.status != Cycle.Status.ACTIVE:
+        raise ValidationError(
+            "Check-ins open when the cycle is activated; this cycle is still being planned.",
+            code="cycle_not_active",
+        )
+
+
 def ensure_open(cycle: Cycle) -> None:
     """Refuse any write to the OKRs of a closed cycle."""
     if cycle.status == Cycle.Status.CLOSED:

@@ -13,7 +13,7 @@ from accounts.models import Membership
 from okrs import policy
 from okrs.models import AuditEntry, CheckIn, KeyResult
 from okrs.selectors.weeks import iso_week
-from okrs.services._common import audit, ensure_open, snapshot, to_confidence, to_decimal
+from okrs.services._common import audit, ensure_active, snapshot, to_confidence, to_decimal
 from okrs.services.rollup import recompute_key_result, recompute_objective_chain
 
 AUDITED_FIELDS = ("value", "confidence", "note", "blockers", "progress")
@@ -68,7 +68,7 @@ def record_check_in(
             .get(pk=key_result.pk, organization_id=key_result.organization_id)
         )
         organization = kr.objective.cycle.organization
-        ensure_open(kr.objective.cycle)
+        ensure_active(kr.objective.cycle)
         policy.require(policy.can_check_in(actor, kr), "You may not check in on this key result.")
         number = _parse_value(kr, value)
         conf = to_confidence(confidence)

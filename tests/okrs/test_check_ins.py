@@ -122,3 +122,26 @@ def test_check_in_audit_entry_belongs_to_the_objective(world):
     entry = AuditEntry.objects.get(target_type="check_in")
     assert entry.objective_id_ref == team.pk
     assert entry.actor == world.owner
+
+
+def test_a_planning_cycle_takes_no_check_ins(world):
+    *_, kr = make_chain(world)
+    world.cycle.status = "planning"
+    world.cycle.save()
+    with pytest.raises(ValidationError, match="still being planned"):
+        services.record_check_in(key_result=kr, actor=world.owner, value=300, confidence=8)
+    assert not CheckIn.objects.exists()
+
+
+def test_my_okrs_follow_the_active_cycle_only(world):
+    from okrs import selectors
+    from tests import factories
+
+    *_, kr = make_chain(world)
+    factories.CycleFactory(organization=world.org, status="planning", name="Next")
+    mine = selectors.key_results_for_member(organization=world.org, membership=world.owner)
+    assert list(mine) == [kr]
+    world.cycle.status = "closed"
+    world.cycle.save()
+    assert selectors.active_cycle(organization=world.org) is None
+    assert not selectors.key_results_for_member(organization=world.org, membership=world.owner)
