@@ -177,19 +177,30 @@ def deliver_batch(
     now: datetime,
     task_id: str,
 ) -> Counts:
-    """Deliver one kind for one period to these members, each at most once.
+    """Deliver one scheduled kind (reminder, digest) for one period to these members."""
+    content = BatchContent(organization=organization, kind=kind, period=period, now=now)
+    return deliver_to(
+        content=content, kind=kind, period=period, membership_ids=membership_ids, task_id=task_id
+    )
+
+
+def deliver_to(
+    *, content, kind: str, period: str, membership_ids: list[int], task_id: str
+) -> Counts:
+    """Deliver `content` (anything with `.organization` and `.render(member)`) to these
+    members, each at most once per (kind, period).
 
     Permanent per-recipient problems (inactive, no email, 5xx refusal) are logged on the row
     and the batch goes on; a transient SMTP error leaves the row pending and raises
     TransientDeliveryError so the task retries (already-sent rows are not sent again).
     """
+    organization = content.organization
     counts = Counts()
     members = selectors.memberships_by_id(organization=organization, ids=membership_ids)
     visibility.prime_viewers(members.values())  # what each reader may see, in two queries
     opted_out = selectors.opted_out_member_ids(
         organization=organization, kind=kind, ids=membership_ids
     )
-    content = BatchContent(organization=organization, kind=kind, period=period, now=now)
     connection = get_connection(fail_silently=False)
     try:
         for membership_id in membership_ids:
@@ -213,7 +224,7 @@ def deliver_batch(
     return counts
 
 
-def _deliver_one(row, membership, content: BatchContent, opted_out, connection) -> str:
+def _deliver_one(row, membership, content, opted_out, connection) -> str:
     reason = skip_reason(membership)
     if reason:
         finish(row, status=State.SKIPPED, reason=reason)
@@ -226,7 +237,8 @@ def _deliver_one(row, membership, content: BatchContent, opted_out, connection) 
     links = emails.links_for(
         organization=content.organization, membership=membership, kind=row.kind
     )
-    in_app = {"title": subject[:200], "body": Kind(row.kind).label, "url": links["home_url"]}
+    url = context.get("url") or links["home_url"]  # a mention links to the comment itself
+    in_app = {"title": subject[:200], "body": Kind(row.kind).label, "url": url[:300]}
     if membership.pk in opted_out:
         finish(row, status=State.SKIPPED, reason="opted out of this email", notification=in_app)
         return "skipped"

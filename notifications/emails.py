@@ -21,6 +21,8 @@ SUBJECTS = {
     Kind.DIGEST_LEAD: "Your units' OKRs, {week}",
     Kind.DIGEST_EXECUTIVE: "Company OKRs, {week}",
     Kind.DIGEST_CHAMPION: "OKR health, {week}",
+    Kind.MENTION: "{author} mentioned you on “{title}”",
+    Kind.COMMENT: "{author} commented on “{title}”",
 }
 TEMPLATE_FOR = {
     Kind.REMINDER: "reminder",
@@ -29,6 +31,8 @@ TEMPLATE_FOR = {
     Kind.DIGEST_LEAD: "digest_lead",
     Kind.DIGEST_EXECUTIVE: "digest_executive",
     Kind.DIGEST_CHAMPION: "digest_champion",
+    Kind.MENTION: "conversation",
+    Kind.COMMENT: "conversation",
 }
 _inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
 
@@ -76,12 +80,16 @@ def links_for(*, organization: Organization, membership: Membership, kind: str) 
     }
 
 
-def subject_for(kind: str, *, count: int = 0, week: str = "") -> str:
+def subject_for(
+    kind: str, *, count: int = 0, week: str = "", author: str = "", title: str = ""
+) -> str:
     return SUBJECTS[kind].format(
         count=count,
         plural="" if count == 1 else "s",
         verb="s" if count == 1 else "",
         week=week,
+        author=author,
+        title=title if len(title) <= 80 else title[:79] + "…",
     )
 
 

@@ -11,6 +11,8 @@ HELP = {
     Kind.DIGEST_LEAD: "For unit leads: your units' objectives and who has not checked in.",
     Kind.DIGEST_EXECUTIVE: "For executives: company objectives, biggest movers, open risks.",
     Kind.DIGEST_CHAMPION: "For OKR champions: stale KRs, low confidence, unaligned objectives.",
+    Kind.MENTION: "When someone @mentions you in a comment or a check-in note.",
+    Kind.COMMENT: "When someone comments on an objective or key result you own.",
 }
 
 

@@ -12,6 +12,8 @@ class Kind(models.TextChoices):
     DIGEST_LEAD = "digest_lead", "Unit lead digest"
     DIGEST_EXECUTIVE = "digest_executive", "Executive digest"
     DIGEST_CHAMPION = "digest_champion", "Champion health digest"
+    MENTION = "mention", "Mention"
+    COMMENT = "comment", "Comment on your OKRs"
 
 
 class NotificationLog(TenantModel):

@@ -14,6 +14,7 @@ from celery import shared_task
 
 from accounts.models import Organization
 from notifications import planning
+from notifications.conversation import deliver_conversation
 from notifications.delivery import TransientDeliveryError, deliver_batch, fail_pending
 from notifications.schedule import parse_now
 
@@ -115,3 +116,40 @@ def send_batch(
         counts.already,
     )
     return counts.as_dict()
+
+
+@shared_task(
+    name="notifications.tasks.notify_conversation",
+    bind=True,
+    acks_late=True,
+    autoretry_for=(TransientDeliveryError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def notify_conversation(
+    self, organization_id: int, kind: str, source: str, source_id: int, recipient_ids: list[int]
+) -> dict[str, int]:
+    """Mention / new-comment notifications for one comment or check-in; idempotent."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return {}
+    counts = deliver_conversation(
+        organization=organization,
+        kind=kind,
+        source=source,
+        source_id=source_id,
+        recipient_ids=recipient_ids,
+        task_id=self.request.id or "",
+    )
+    logger.info(
+        "notifications %s org=%s source=%s:%s %s", kind, organization.slug, source, source_id,
+        counts.as_dict(),
+    )  # fmt: skip
+    return counts.as_dict()
+
+
+def on_conversation(sender, *, organization_id, kind, source, source_id, recipient_ids, **_):
+    """okrs.signals.conversation → a task (after commit; ids only)."""
+    notify_conversation.delay(organization_id, kind, source, source_id, list(recipient_ids))

@@ -12,7 +12,6 @@ from okrs.services.collaboration import (
     delete_comment,
     delete_initiative,
     delete_risk,
-    find_mentions,
     update_initiative,
     update_risk,
 )
@@ -25,6 +24,7 @@ from okrs.services.key_results import (
     set_contributors,
     update_key_result,
 )
+from okrs.services.mentions import find_mentions
 from okrs.services.objectives import (
     create_objective,
     delete_objective,

@@ -14,7 +14,9 @@ from okrs import policy
 from okrs.models import AuditEntry, CheckIn, KeyResult
 from okrs.selectors.weeks import iso_week
 from okrs.services._common import audit, ensure_active, snapshot, to_confidence, to_decimal
+from okrs.services.mentions import find_mentions
 from okrs.services.rollup import recompute_key_result, recompute_objective_chain
+from okrs.signals import MENTION, announce
 
 AUDITED_FIELDS = ("value", "confidence", "note", "blockers", "progress")
 MAX_NOTE = 5000
@@ -126,6 +128,15 @@ def record_check_in(
                 ]
             )
             recompute_objective_chain(kr.objective)
+        said = f"{note}\n{blockers}"
+        if "@" in said:  # @mentions in the note or blockers notify (after commit, once each)
+            mentioned = find_mentions(
+                said, organization_id=kr.organization_id, objective=kr.objective
+            )
+            announce(
+                organization_id=kr.organization_id, kind=MENTION, source="check_in",
+                source_id=check_in.pk, recipient_ids=[m.pk for m in mentioned if m.pk != actor.pk],
+            )  # fmt: skip
     return check_in
 
 

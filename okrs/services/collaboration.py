@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +17,8 @@ from okrs.services._common import (
     lock,
     reject_unknown,
 )
+from okrs.services.mentions import find_mentions
+from okrs.signals import COMMENT, MENTION, announce
 
 MAX_COMMENT = 5000
 
@@ -204,25 +205,6 @@ def delete_risk(*, risk: Risk, actor: Membership) -> None:
 
 # --- comments ----------------------------------------------------------------------------
 
-_MENTION_TAIL = r"(?![\w-]|\.\w)"  # "@owner." mentions owner; "@owner.x" does not
-
-
-def find_mentions(body: str, members: list[Membership]) -> list[Membership]:
-    """Members @mentioned in `body`, by email local part (`@jane.doe`) or full name
-    (`@Jane Doe`), case-insensitively."""
-    if "@" not in body:
-        return []
-    found = {}
-    for m in members:
-        names = [m.user.email.split("@")[0]]
-        if m.user.full_name.strip():
-            names.append(m.user.full_name.strip())
-        for name in names:
-            if re.search("@" + re.escape(name) + _MENTION_TAIL, body, flags=re.IGNORECASE):
-                found[m.pk] = m
-                break
-    return list(found.values())
-
 
 def add_comment(
     *,
@@ -246,11 +228,12 @@ def add_comment(
         target = objective
     policy.require(policy.can_comment(actor, target), "You may not comment here.")
     text = _text(body, "body", required=True, limit=MAX_COMMENT)
-    members = list(
-        Membership.objects.filter(organization_id=actor.organization_id, is_active=True)
-        .select_related("user")
-        .only("id", "organization_id", "user__email", "user__full_name")
-    )
+    on = key_result.objective if key_result is not None else objective
+    mentioned = [
+        m
+        for m in find_mentions(text, organization_id=actor.organization_id, objective=on)
+        if m.pk != actor.pk
+    ]
     with transaction.atomic():
         comment = Comment.objects.create(
             organization_id=actor.organization_id,
@@ -261,9 +244,15 @@ def add_comment(
         )
         CommentMention.objects.bulk_create(
             CommentMention(organization_id=actor.organization_id, comment=comment, membership=m)
-            for m in find_mentions(text, members)
-            if m.pk != actor.pk
+            for m in mentioned
         )
+        source = {"organization_id": actor.organization_id, "source": "comment"}
+        announce(
+            kind=MENTION, source_id=comment.pk, recipient_ids=[m.pk for m in mentioned], **source
+        )
+        owner_id = target.owner_id  # the KR's or the objective's owner hears about new comments
+        if owner_id != actor.pk and owner_id not in {m.pk for m in mentioned}:
+            announce(kind=COMMENT, source_id=comment.pk, recipient_ids=[owner_id], **source)
     return comment
 
 

@@ -7,6 +7,8 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from okrs.services.mentions import MENTION_TAIL, names_of
+
 register = template.Library()
 
 STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
@@ -84,15 +86,19 @@ def value_with_unit(value, kr) -> str:
     return _with_unit(kr, value)
 
 
-_MENTION = re.compile(r"(?<![\w@])@([\w][\w.\-]*\w|\w)")
-
-
-@register.filter(needs_autoescape=True)
-def mentions(text, autoescape=True) -> str:
-    """Comment text, escaped, with line breaks kept and @mentions highlighted."""
-    escaped = conditional_escape(text or "") if autoescape else (text or "")
-    highlighted = _MENTION.sub(r'<span class="mention">@\1</span>', str(escaped))
-    return mark_safe(highlighted.replace("\n", "<br>"))  # noqa: S308 — input escaped above
+@register.filter
+def comment_html(comment) -> str:
+    """A comment's text, escaped, with line breaks kept and its real @mentions highlighted
+    (the members stored as mentioned — an unknown `@name` stays plain text). Reads the
+    prefetched `mentions__user`."""
+    html = str(conditional_escape(comment.body or ""))
+    for member in comment.mentions.all():
+        for name in names_of(member):
+            pattern = re.compile(
+                "@" + re.escape(str(conditional_escape(name))) + MENTION_TAIL, re.IGNORECASE
+            )
+            html = pattern.sub(lambda m: f'<span class="mention">{m.group(0)}</span>', html)
+    return mark_safe(html.replace("\n", "<br>"))  # noqa: S308 — input escaped above
 
 
 @register.filter

@@ -13,7 +13,11 @@ from okrs.models import KeyResult, Objective
 
 
 def comments_for(target: Objective | KeyResult):
-    return target.comments.select_related("author__user").order_by("created_at", "id")
+    return (
+        target.comments.select_related("author__user")
+        .prefetch_related("mentions__user")
+        .order_by("created_at", "id")
+    )
 
 
 def comments_context(
