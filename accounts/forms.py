@@ -59,11 +59,48 @@ class MemberForm(forms.Form):
     reports_to = MemberChoiceField(
         queryset=Membership.objects.none(), required=False, label="Reports to", empty_label="—"
     )
+    manager_after_move = forms.ChoiceField(
+        choices=[("lead", "the new unit's lead"), ("keep", "keep the current manager")],
+        required=False,
+        widget=forms.HiddenInput,  # shown (as radio buttons) only when the question arises
+        label="After the move, report to",
+    )
 
-    def __init__(self, *args, organization: Organization, **kwargs):
+    def __init__(
+        self, *args, organization: Organization, member: Membership | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.member = member
         self.fields["unit"].queryset = _units(organization)
         self.fields["reports_to"].queryset = _members(organization)
+
+    def clean(self):
+        """Moving someone to a unit with another lead asks who they report to now, instead
+        of silently keeping the old manager."""
+        data = super().clean()
+        choice = data.pop("manager_after_move", "")
+        member, unit = self.member, data.get("unit")
+        if member is None or unit is None or unit.pk == member.unit_id:
+            return data
+        lead = unit.lead
+        kept = data.get("reports_to") == member.reports_to
+        if lead is None or lead.pk == member.pk or lead == member.reports_to or not kept:
+            return data
+        if choice == "lead":
+            data["reports_to"] = lead
+        elif choice != "keep":
+            current = member.reports_to.name if member.reports_to else "nobody"
+            field = self.fields["manager_after_move"]
+            field.choices = [
+                ("lead", f"{lead.name}, lead of {unit.name}"),
+                ("keep", f"{current} (keep the current manager)"),
+            ]
+            field.widget = forms.RadioSelect(choices=field.choices)
+            self.add_error(
+                "manager_after_move",
+                f"{member.name} moves to {unit.name}. Who should they report to now?",
+            )
+        return data
 
 
 class InviteForm(forms.Form):

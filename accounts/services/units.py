@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from accounts.models import Membership, Organization, OrgUnit
+from accounts.selectors import unit_subtree_ids
 from accounts.services.common import UNSET, require_admin, require_same_org
 
 
@@ -36,6 +37,19 @@ def _clean_name(name: str) -> str:
     return name
 
 
+def _join_led_unit(unit: OrgUnit, lead: Membership | None) -> None:
+    """A lead belongs to the unit they lead: one outside it (or in no unit) joins it; one
+    already in it or in a team below it stays where they are."""
+    if lead is None or lead.unit_id == unit.pk:
+        return
+    if lead.unit_id is not None:
+        inside = unit_subtree_ids(organization=unit.organization, roots=[unit.pk])
+        if lead.unit_id in inside:
+            return
+    Membership.objects.filter(pk=lead.pk, organization=unit.organization).update(unit=unit)
+    lead.unit = unit
+
+
 @transaction.atomic
 def create_unit(
     *,
@@ -55,6 +69,7 @@ def create_unit(
     unit = OrgUnit(organization=organization, name=name, kind=kind, parent=parent, lead=lead)
     unit.full_clean(validate_constraints=False)
     unit.save()
+    _join_led_unit(unit, lead)
     return unit
 
 
@@ -91,6 +106,7 @@ def update_unit(
     if lead is not UNSET:
         _check_lead(organization, lead)
         unit.lead = lead
+        _join_led_unit(unit, lead)
     _check_name_free(
         organization=organization, parent=unit.parent, name=unit.name, exclude_pk=unit.pk
     )

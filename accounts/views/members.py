@@ -30,7 +30,9 @@ def member_detail(request, org_slug: str, membership_id: int):
             "unit": member.unit,
             "reports_to": member.reports_to,
         }
-        form = MemberForm(request.POST or None, organization=organization, initial=initial)
+        form = MemberForm(
+            request.POST or None, organization=organization, member=member, initial=initial
+        )
         if request.method == "POST" and form.is_valid():
             response = save_form(
                 request,

@@ -157,3 +157,21 @@ def test_unit_tree_counts_only_active_members(org, admin_membership):
     factories.OrgUnitFactory(organization=factories.OrganizationFactory(), name="Elsewhere")
     [node] = selectors.unit_tree(organization=org)
     assert node.unit.member_count == 1
+
+
+def test_a_new_lead_joins_the_unit_they_lead(org, admin_membership):
+    eng = services.create_unit(organization=org, actor=admin_membership, name="Engineering")
+    platform = services.create_unit(
+        organization=org, actor=admin_membership, name="Platform", parent=eng
+    )
+    pat = factories.MembershipFactory(organization=org)
+    services.set_unit_lead(unit=platform, actor=admin_membership, lead=pat)
+    pat.refresh_from_db()
+    assert pat.unit == platform
+    # Leading Engineering from a team inside it: they stay in their team.
+    services.set_unit_lead(unit=eng, actor=admin_membership, lead=pat)
+    pat.refresh_from_db()
+    assert pat.unit == platform
+    sales = services.create_unit(organization=org, actor=admin_membership, name="Sales", lead=pat)
+    pat.refresh_from_db()
+    assert pat.unit == sales

@@ -146,3 +146,23 @@ def test_member_detail_query_count_is_constant(
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_moving_someone_asks_who_they_report_to_now(org, admin_membership, client_for):
+    old_boss = factories.MembershipFactory(organization=org)
+    new_lead = factories.MembershipFactory(organization=org)
+    sales = factories.OrgUnitFactory(organization=org, name="Sales", lead=new_lead)
+    moving = factories.MembershipFactory(organization=org, reports_to=old_boss)
+    client = client_for(admin_membership)
+    url = reverse("orgchart:member", args=[org.slug, moving.pk])
+    data = {"role": "member", "title": "", "unit": sales.pk, "reports_to": old_boss.pk}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "moves to Sales. Who should they report to now?" in html
+    assert 'type="radio"' in html
+    moving.refresh_from_db()
+    assert moving.unit is None  # nothing saved until answered
+    client.post(url, {**data, "manager_after_move": "lead"})
+    moving.refresh_from_db()
+    assert (moving.unit, moving.reports_to) == (sales, new_lead)
