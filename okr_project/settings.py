@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.tenancy",
+                "okrs.context_processors.navigation",
                 "notifications.context_processors.unread_count",
             ],
         },

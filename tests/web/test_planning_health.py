@@ -139,3 +139,13 @@ def test_health_query_count_is_constant(
 
 def test_outsider_gets_404(client_for, outsider_membership, org):
     assert client_for(outsider_membership).get(health_url(org)).status_code == 404
+
+
+def test_the_navigation_offers_health_to_leads_not_to_plain_members(client_for, org):
+    company = build_company(org)
+    link = f'href="{health_url(org)}"'
+    lead_page = client_for(company.lead).get(reverse("okrs:my_okrs", args=[org.slug]))
+    assert link in lead_page.content.decode()
+    plain = factories.MembershipFactory(organization=org)
+    member_page = client_for(plain).get(reverse("okrs:my_okrs", args=[org.slug]))
+    assert link not in member_page.content.decode()
