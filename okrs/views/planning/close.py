@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
 from okrs import policy, selectors, services
-from okrs.forms_planning import CopyUnfinishedForm, GradeForm
+from okrs.forms.planning import CopyUnfinishedForm, GradeForm
 from okrs.models import LEVEL_RANK, Cycle
-from okrs.views.planning_common import apply_validation_error, error_text, paginate
+from okrs.views.planning.common import apply_validation_error, error_text, paginate
 
 TEMPLATE = "okrs/planning/cycle_close.html"
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
 from okrs import policy, selectors, services
-from okrs.forms_planning import CycleForm, CycleSwitchForm
+from okrs.forms.planning import CycleForm, CycleSwitchForm
 from okrs.models import Level
-from okrs.views.planning_common import apply_validation_error, error_text, resolve_cycle
+from okrs.views.planning.common import apply_validation_error, error_text, resolve_cycle
 
 OVERVIEW = "okrs/planning/overview.html"
 

@@ -16,8 +16,8 @@ from okrs import policy, selectors, services
 from okrs.charts import key_result_chart
 from okrs.forms import InitiativeForm, KeyResultForm, RiskForm, attach_errors
 from okrs.models import Initiative, KeyResult
-from okrs.views.work_comments import comments_context, post_comment
-from okrs.views.work_common import (
+from okrs.views.work.comments import comments_context, post_comment
+from okrs.views.work.common import (
     LONG_LIST_PAGE_SIZE,
     confirm_delete,
     forbidden,

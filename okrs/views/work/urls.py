@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from okrs.views import key_results, my_okrs, objectives, work_collaboration
+from okrs.views.work import collaboration, key_results, my_okrs, objectives
 
 urlpatterns = [
     path("", my_okrs.my_okrs, name="my_okrs"),
@@ -36,15 +36,15 @@ urlpatterns = [
     ),
     path(
         "kr/<int:key_result_id>/initiatives/",
-        work_collaboration.initiative_create,
+        collaboration.initiative_create,
         name="initiative_create",
     ),
     path(
         "initiatives/<int:initiative_id>/status/",
-        work_collaboration.initiative_update,
+        collaboration.initiative_update,
         name="initiative_update",
     ),
-    path("kr/<int:key_result_id>/risks/", work_collaboration.risk_create, name="risk_create"),
-    path("risks/<int:risk_id>/edit/", work_collaboration.risk_edit, name="risk_edit"),
-    path("risks/<int:risk_id>/close/", work_collaboration.risk_close, name="risk_close"),
+    path("kr/<int:key_result_id>/risks/", collaboration.risk_create, name="risk_create"),
+    path("risks/<int:risk_id>/edit/", collaboration.risk_edit, name="risk_edit"),
+    path("risks/<int:risk_id>/close/", collaboration.risk_close, name="risk_close"),
 ]

@@ -7,10 +7,10 @@ from django.template.response import TemplateResponse
 from accounts.models import Membership, OrgUnit
 from accounts.tenancy import org_required
 from okrs import policy, selectors
-from okrs.forms_planning import AlignmentFilterForm
+from okrs.forms.planning import AlignmentFilterForm
 from okrs.models import LEVEL_RANK, Level
-from okrs.views.planning_common import paginate
-from okrs.views.planning_cycles import switched_cycle
+from okrs.views.planning.common import paginate
+from okrs.views.planning.cycles import switched_cycle
 
 TEMPLATE = "okrs/planning/alignment.html"
 CASCADE = [Level.DEPARTMENT, Level.TEAM, Level.INDIVIDUAL]

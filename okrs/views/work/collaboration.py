@@ -16,8 +16,8 @@ from accounts.tenancy import org_required
 from okrs import policy, services
 from okrs.forms import InitiativeForm, InitiativeStatusForm, RiskForm, attach_errors
 from okrs.models import Initiative, Risk
-from okrs.views.key_results import back_to_kr, get_kr, initiatives_context
-from okrs.views.work_common import error_text, forbidden, form_status
+from okrs.views.work.common import error_text, forbidden, form_status
+from okrs.views.work.key_results import back_to_kr, get_kr, initiatives_context
 
 
 def _error_text_of(form) -> str:

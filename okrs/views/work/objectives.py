@@ -15,8 +15,8 @@ from accounts.tenancy import org_required
 from okrs import policy, selectors, services
 from okrs.forms import ObjectiveForm, attach_errors
 from okrs.models import Level, Objective
-from okrs.views.work_comments import comments_context, post_comment
-from okrs.views.work_common import (
+from okrs.views.work.comments import comments_context, post_comment
+from okrs.views.work.common import (
     HISTORY_PAGE_SIZE,
     confirm_delete,
     forbidden,

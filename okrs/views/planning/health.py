@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from accounts.models import OrgUnit, Role
 from accounts.tenancy import org_required
 from okrs import policy, selectors
-from okrs.views.planning_common import paginate
-from okrs.views.planning_cycles import switched_cycle
+from okrs.views.planning.common import paginate
+from okrs.views.planning.cycles import switched_cycle
 
 WHOLE_COMPANY_ROLES = (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION)
 

@@ -19,7 +19,7 @@ from accounts.tenancy import org_required
 from okrs import policy, selectors, services
 from okrs.forms import CheckInForm, attach_errors
 from okrs.models import KeyResult, Objective
-from okrs.views.work_common import forbidden, htmx_form_status, org_url, safe_next
+from okrs.views.work.common import forbidden, htmx_form_status, org_url, safe_next
 
 # Individual → team → department → company is at most three hops up.
 _CHAIN = "objective__parent__parent__parent"

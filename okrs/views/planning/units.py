@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.models import OrgUnit
 from accounts.tenancy import org_required
 from okrs import policy, selectors
-from okrs.views.planning_common import paginate, resolve_cycle
+from okrs.views.planning.common import paginate, resolve_cycle
 
 
 def units_in_org(organization):

@@ -1,0 +1,1 @@
+"""Planning: cycles, alignment, units, health, cycle close and grading."""
