@@ -1,20 +1,24 @@
-"""The one place the API resolves the tenant (Sentry's `OrganizationEndpoint`).
+"""The one place the API binds the tenant (like Sentry's `convert_args`).
 
-Every view under `/api/v1/orgs/<org_slug>/` inherits `OrganizationEndpoint`. Its permission
-loads the caller's active membership in that organization once, before the handler runs,
-and answers 404 (problem details) if there is none, the same answer as for an organization
-that does not exist. Handlers read `self.organization` and `self.membership`.
+Every view under `/api/v1/orgs/<org_slug>/` inherits `OrganizationEndpoint`. Before the
+handler runs, DRF's `initial()` negotiates the content type, authenticates the caller and
+then — here, before any permission class or throttle — binds the organization from the URL
+through the caller's *active* membership in it (`accounts.tenancy.bind_tenant`). An anonymous
+caller answers 401; another tenant's slug, an inactive membership or an unknown slug all
+answer the same 404 (problem details). Handlers, permission classes, serializers and filters
+then read `self.organization` / `self.membership` (also `request.organization` /
+`request.membership`) and never resolve or guard the tenant themselves.
 """
 
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import GenericAPIView
 
 from accounts.models import Membership, Organization
-from accounts.tenancy import get_membership_for_request
+from accounts.tenancy import bind_tenant
 
 ORG_SLUG_PARAMETER = OpenApiParameter(
     "org_slug",
@@ -25,33 +29,34 @@ ORG_SLUG_PARAMETER = OpenApiParameter(
 )
 
 
-class IsOrganizationMember(permissions.BasePermission):
-    """Binds `view.organization` / `view.membership` from the URL, or raises Http404."""
-
-    def has_permission(self, request, view) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            return False  # DRF turns this into 401 for anonymous callers
-        if getattr(view, "membership", None) is None:
-            membership = get_membership_for_request(
-                user=request.user, org_slug=view.kwargs["org_slug"]
-            )
-            view.membership = membership
-            view.organization = membership.organization
-            request.membership = membership
-            request.organization = membership.organization
-        return True
-
-
 @extend_schema(parameters=[ORG_SLUG_PARAMETER])
 class OrganizationEndpoint(GenericAPIView):
-    """Base for every organization-scoped endpoint."""
+    """Base for every organization-scoped endpoint: the tenant is bound before the handler."""
 
-    permission_classes = [permissions.IsAuthenticated, IsOrganizationMember]
-    organization: Organization | None = None
-    membership: Membership | None = None
+    organization: Organization
+    membership: Membership
+
+    def perform_authentication(self, request) -> None:
+        # Called by `initial()` between content negotiation and the permission checks: the
+        # caller is known here, and nothing after this point runs without a tenant.
+        super().perform_authentication(request)
+        self.bind_organization(request)
+
+    def bind_organization(self, request) -> None:
+        """`self.organization` / `self.membership` from the URL slug, or 401 / 404."""
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        self.membership = bind_tenant(request, self.kwargs["org_slug"])
+        self.organization = self.membership.organization
+
+    @property
+    def generating_schema(self) -> bool:
+        """True while drf-spectacular inspects the view (no request, no tenant)."""
+        return getattr(self, "swagger_fake_view", False)
 
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
-        context["organization"] = self.organization
-        context["membership"] = self.membership
+        if not self.generating_schema:
+            context["organization"] = self.organization
+            context["membership"] = self.membership
         return context

@@ -119,7 +119,7 @@ class MemberViewSet(
     lookup_url_kwarg = "membership_id"
 
     def get_queryset(self) -> QuerySet[Membership]:
-        if self.organization is None:  # schema generation
+        if self.generating_schema:
             return Membership.objects.none()
         return selectors.members_for_org(organization=self.organization, include_inactive=True)
 
@@ -163,6 +163,6 @@ class UnitViewSet(
     lookup_url_kwarg = "unit_id"
 
     def get_queryset(self) -> QuerySet[OrgUnit]:
-        if self.organization is None:
+        if self.generating_schema:
             return OrgUnit.objects.none()
         return OrgUnit.objects.filter(organization=self.organization)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -12,7 +13,6 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganizationEndpoint
 from okr_project.problem_details import PreconditionFailed
-from okrs import services
 from okrs.services import ConflictError
 
 IF_MATCH_PARAMETER = OpenApiParameter(
@@ -34,7 +34,7 @@ ETAG_HEADER = OpenApiParameter(
 
 
 class OrgViewSet(OrganizationEndpoint, viewsets.GenericViewSet):
-    """A viewset under /api/v1/orgs/<org_slug>/ (tenant resolved once, by the permission)."""
+    """A viewset under /api/v1/orgs/<org_slug>/ (tenant bound once, before the handler)."""
 
 
 def etag_for(row: Any) -> str:
@@ -98,13 +98,16 @@ class VersionedMixin:
 class VersionedCrudMixin(VersionedMixin):
     """Retrieve / create / update / delete of objectives and KRs through their services.
 
-    `noun` names the services (`update_<noun>`, `delete_<noun>`) and their row argument;
-    `fixed_field` is the container the row may not leave (an objective's cycle, a KR's
-    objective). Views supply `create_row(data)`.
+    Views name their services (`update_service`, `delete_service`, e.g.
+    `services.update_objective`) so a search for a service finds its API callers; `noun` is
+    the services' row argument; `fixed_field` is the container the row may not leave (an
+    objective's cycle, a KR's objective). Views supply `create_row(data)`.
     """
 
     noun = ""
     fixed_field = ""
+    update_service: Callable[..., Any]
+    delete_service: Callable[..., Any]
 
     def create_row(self, data: dict[str, Any]) -> Any:  # pragma: no cover - per view
         raise NotImplementedError
@@ -133,7 +136,7 @@ class VersionedCrudMixin(VersionedMixin):
         if fixed in data and data.pop(fixed) != getattr(row, fixed):
             raise ValidationError({fixed: [f"This cannot move to another {fixed}."]})
         self.call_versioned_update(
-            getattr(services, f"update_{self.noun}"),
+            type(self).update_service,
             row=row,
             body_version=body_version,
             actor=self.membership,
@@ -150,7 +153,7 @@ class VersionedCrudMixin(VersionedMixin):
     def destroy(self, request, *args, **kwargs):
         row = self.get_object()
         self.precondition_version(row)
-        getattr(services, f"delete_{self.noun}")(actor=self.membership, **{self.noun: row})
+        type(self).delete_service(actor=self.membership, **{self.noun: row})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -24,14 +27,21 @@ class _KeyResultChildViewSet(
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
 ):
-    """CRUD for rows hanging off a key result, through `create_/update_/delete_<name>`."""
+    """CRUD for rows hanging off a key result, through the services each view names.
+
+    `noun` is the services' row argument (`update_initiative(initiative=…)`); the services
+    are plain functions, so they are read off the class (not bound to the view).
+    """
 
     model = None
     noun = ""
     selector = None
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
+    delete_service: Callable[..., Any]
 
     def get_queryset(self):
-        if self.organization is None:
+        if self.generating_schema:
             return self.model.objects.none()
         return type(self).selector(organization=self.organization, viewer=self.membership)
 
@@ -43,7 +53,7 @@ class _KeyResultChildViewSet(
             raise Http404 from None
 
     def perform_create(self, serializer):
-        create = getattr(services, f"create_{self.noun}")
+        create = type(self).create_service
         serializer.instance = create(actor=self.membership, **serializer.validated_data)
 
     def perform_update(self, serializer):
@@ -51,13 +61,13 @@ class _KeyResultChildViewSet(
         data = dict(serializer.validated_data)
         if "key_result" in data and data.pop("key_result") != row.key_result:
             raise ValidationError({"key_result": ["This cannot move to another key result."]})
-        update = getattr(services, f"update_{self.noun}")
+        update = type(self).update_service
         serializer.instance = update(
             actor=self.membership, **{self.noun: row}, **changed_fields(row, data)
         )
 
     def perform_destroy(self, instance):
-        getattr(services, f"delete_{self.noun}")(actor=self.membership, **{self.noun: instance})
+        type(self).delete_service(actor=self.membership, **{self.noun: instance})
 
 
 def _crud_docs(label: str):
@@ -79,6 +89,9 @@ class InitiativeViewSet(_KeyResultChildViewSet):
     model = Initiative
     noun = "initiative"
     selector = querysets.visible_initiatives
+    create_service = services.create_initiative
+    update_service = services.update_initiative
+    delete_service = services.delete_initiative
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilter
     ordering_fields = ["id", "status", "due_date", "created_at"]
@@ -94,6 +107,9 @@ class RiskViewSet(_KeyResultChildViewSet):
     model = Risk
     noun = "risk"
     selector = querysets.visible_risks
+    create_service = services.create_risk
+    update_service = services.update_risk
+    delete_service = services.delete_risk
     serializer_class = RiskSerializer
     filterset_class = RiskFilter
     ordering_fields = ["id", "status", "likelihood", "impact", "created_at"]
@@ -124,7 +140,7 @@ class CommentViewSet(
     lookup_url_kwarg = "comment_id"
 
     def get_queryset(self):
-        if self.organization is None:
+        if self.generating_schema:
             return Comment.objects.none()
         return querysets.visible_comments(organization=self.organization, viewer=self.membership)
 

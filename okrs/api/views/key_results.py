@@ -46,9 +46,11 @@ class KeyResultViewSet(
     lookup_url_kwarg = "key_result_id"
     noun = "key_result"
     fixed_field = "objective"
+    update_service = services.update_key_result
+    delete_service = services.delete_key_result
 
     def get_queryset(self):
-        if self.organization is None:
+        if self.generating_schema:
             return KeyResult.objects.none()
         return querysets.visible_key_results(
             organization=self.organization, viewer=self.membership

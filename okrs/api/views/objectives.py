@@ -47,9 +47,11 @@ class ObjectiveViewSet(
     lookup_url_kwarg = "objective_id"
     noun = "objective"
     fixed_field = "cycle"
+    update_service = services.update_objective
+    delete_service = services.delete_objective
 
     def get_queryset(self):
-        if self.organization is None:
+        if self.generating_schema:
             return Objective.objects.none()
         return querysets.visible_objectives(organization=self.organization, viewer=self.membership)
 
