@@ -5,21 +5,40 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import OperationalError, models
 
 from accounts.models import Membership, Organization
+from okrs import policy
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
 
-CLOSED_MESSAGE = "This cycle is closed; its OKRs can no longer be changed."
+# The closed-cycle rule and its message live in the policy; services refuse through it.
+CLOSED_MESSAGE = policy.CLOSED_MESSAGE
 MAX_VALUE = Decimal("99999999999999")  # DecimalField(max_digits=18, decimal_places=4)
 
 
 class ConflictError(ValidationError):
-    """Someone else saved this row since it was loaded (`expected_version` mismatch)."""
+    """Someone else saved this row since it was loaded (`expected_version` mismatch), or
+    wrote the same rows at the same moment (a deadlock PostgreSQL broke): try again."""
+
+
+_RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+@contextmanager
+def conflict_on_concurrent_write(message: str):
+    """Turn a deadlock or serialization failure into a ConflictError (web: a form error,
+    API: 409) instead of a 500. Use it around the whole atomic block, so it has rolled back."""
+    try:
+        yield
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) in _RETRYABLE:
+            raise ConflictError(message, code="concurrent_write") from exc
+        raise
 
 
 def ensure_active(cycle: Cycle) -> None:
@@ -33,8 +52,8 @@ def ensure_active(cycle: Cycle) -> None:
 
 
 def ensure_open(cycle: Cycle) -> None:
-    """Refuse any write to the OKRs of a closed cycle."""
-    if cycle.status == Cycle.Status.CLOSED:
+    """Refuse any write to the OKRs of a closed cycle (the rule: `policy.cycle_is_open`)."""
+    if not policy.cycle_is_open(cycle):
         raise ValidationError(CLOSED_MESSAGE, code="cycle_closed")
 
 

@@ -13,6 +13,7 @@ from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Rollup,
 from okrs.services._common import (
     audit_row,
     check_version,
+    conflict_on_concurrent_write,
     diff,
     ensure_active_member,
     ensure_in_org,
@@ -84,6 +85,26 @@ def _check_parent(objective: Objective, parent: Objective | None) -> None:
         raise ValidationError(
             {"parent": "That objective is aligned to this one; aligning back would make a loop."}
         )
+
+
+def _lock_chain(parent: Objective | None) -> None:
+    """Lock the new parent and its ancestors (id order) before the loop check, so two
+    concurrent re-parentings cannot both pass it and close a loop."""
+    if parent is None:
+        return
+    ids = (
+        Objective.objects.tree_filter(
+            organization_id=parent.organization_id, cycle_id=parent.cycle_id
+        )
+        .ancestors(parent, include_self=True)
+        .values_list("pk", flat=True)
+    )
+    list(
+        Objective.objects.select_for_update()
+        .filter(organization_id=parent.organization_id, pk__in=list(ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _check_parent_visible(actor: Membership, parent: Objective | None) -> None:
@@ -168,6 +189,13 @@ def update_objective(
 ) -> Objective:
     """Change an objective's editable fields; `ConflictError` if `expected_version` is stale."""
     reject_unknown(fields, EDITABLE_FIELDS)
+    with conflict_on_concurrent_write(
+        "Someone changed this alignment at the same moment. Reload and try again."
+    ):
+        return _update_objective(objective, actor, expected_version, fields)
+
+
+def _update_objective(objective, actor, expected_version, fields) -> Objective:
     with transaction.atomic():
         current = _locked(objective)
         ensure_open(current.cycle)
@@ -183,6 +211,7 @@ def update_objective(
             current.status_override = ""
         if current.parent_id != (old_parent.pk if old_parent else None):
             _check_parent_visible(actor, current.parent)
+            _lock_chain(current.parent)  # two moves at once serialize (or one gets a 409)
         _validate(current)
         after = snapshot(current, AUDITED_FIELDS)
         # Only a real move needs the right to create there: forms resend unchanged values.

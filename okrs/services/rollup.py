@@ -77,6 +77,15 @@ def recompute_objective_chain(objective: Objective | None, *, now: dt.datetime |
         .select_related("cycle__organization")
     )
     chain_ids = [o.pk for o in chain]
+    # Lock the chain (in id order: no deadlock) before reading its KRs and children, so two
+    # check-ins on sibling KRs serialize here: the second reads the first's committed values
+    # instead of overwriting the parent with a stale mean (a lost update).
+    list(
+        Objective.objects.select_for_update()
+        .filter(organization_id=objective.organization_id, pk__in=chain_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     krs = defaultdict(list)
     for obj_id, prog, weight, conf in KeyResult.objects.filter(
         organization_id=objective.organization_id, objective_id__in=chain_ids

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from okrs import services
+from okrs import progress, services
 from okrs.models import CheckIn
 from tests.okrs.conftest import make_chain, reload
 
@@ -39,3 +39,96 @@ def test_simultaneous_check_ins_in_one_week_leave_one_row(world):
     assert errors == []
     (row,) = CheckIn.objects.filter(key_result=kr)
     assert reload(kr).current_value == row.value
+
+
+def test_concurrent_check_ins_on_sibling_krs_keep_the_roll_up_consistent(world):
+    company, dept, team, first = make_chain(world)
+    krs = [first] + [
+        services.create_key_result(
+            objective=team,
+            actor=world.platform_lead,
+            title=f"KR {n}",
+            owner=world.owner,
+            metric_type="increase_to",
+            start_value=0,
+            target_value=100,
+        )  # fmt: skip
+        for n in range(5)
+    ]
+    barrier = threading.Barrier(len(krs))
+    errors: list[BaseException] = []
+
+    def submit(kr, value):
+        try:
+            barrier.wait()
+            services.record_check_in(key_result=kr, actor=world.owner, value=value, confidence=7)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    values = [300, 10, 20, 30, 40, 50]
+    threads = [
+        threading.Thread(target=submit, args=(kr, v)) for kr, v in zip(krs, values, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert CheckIn.objects.filter(key_result__in=krs).count() == len(krs)  # nothing lost
+    fresh = [reload(kr) for kr in krs]
+    expected = progress.objective_progress(
+        [(kr.progress, kr.weight) for kr in fresh], rollup=reload(team).rollup
+    )
+    assert reload(team).progress == pytest.approx(expected)  # no lost update in the roll-up
+    assert reload(dept).progress == pytest.approx(
+        progress.objective_progress([], [reload(team).progress], rollup=reload(dept).rollup)
+    )
+
+
+def test_crossed_re_parenting_never_loops_and_never_fails_with_a_500(world):
+    from django.core.exceptions import ValidationError
+
+    from okrs.models import Objective
+
+    for round_ in range(8):
+        a, b = (
+            services.create_objective(
+                organization=world.org,
+                actor=world.platform_lead,
+                cycle=world.cycle,
+                level="team",
+                unit=world.platform,
+                title=f"{name} {round_}",
+                owner=world.platform_lead,
+            )  # fmt: skip
+            for name in ("A", "B")
+        )
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def move(child, parent, barrier, outcomes):
+            try:
+                barrier.wait()
+                services.update_objective(objective=child, actor=world.platform_lead, parent=parent)
+                outcomes.append("moved")
+            except ValidationError as exc:  # a loop refused, or a 409-style conflict
+                outcomes.append(type(exc).__name__)
+            except BaseException as exc:  # noqa: BLE001 - anything else would be a 500
+                outcomes.append(f"crash: {exc!r}")
+            finally:
+                connections.close_all()
+
+        threads = [
+            threading.Thread(target=move, args=(a, b, barrier, outcomes)),
+            threading.Thread(target=move, args=(b, a, barrier, outcomes)),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not [o for o in outcomes if o.startswith("crash")], outcomes
+        assert outcomes.count("moved") <= 1, outcomes
+        parents = dict(Objective.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "parent"))
+        assert not (parents[a.pk] == b.pk and parents[b.pk] == a.pk)  # never a loop
