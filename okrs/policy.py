@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Membership, OrgUnit, Role
 from okrs.models import Cycle, Initiative, KeyResult, Objective
@@ -28,6 +28,32 @@ def require(allowed: bool, message: str) -> None:
     """Raise `PermissionDenied(message)` unless `allowed`."""
     if not allowed:
         raise PermissionDenied(message)
+
+
+CLOSED_MESSAGE = "This cycle is closed; its OKRs can no longer be changed."
+
+
+def cycle_is_open(cycle: Cycle | None) -> bool:
+    """The closed-cycle rule, in one place: a closed cycle's OKRs are frozen. Every write
+    predicate below asks it, and services refuse with `CLOSED_MESSAGE` through it."""
+    return cycle is None or cycle.status != Cycle.Status.CLOSED
+
+
+def refusal(cycle: Cycle | None, message: str) -> ValidationError | PermissionDenied:
+    """Why a write predicate said no, as the error the service would raise: a closed cycle
+    is a clear `ValidationError(CLOSED_MESSAGE)`, anything else `PermissionDenied(message)`."""
+    if not cycle_is_open(cycle):
+        return ValidationError(CLOSED_MESSAGE, code="cycle_closed")
+    return PermissionDenied(message)
+
+
+def _cycle_of(row: Objective | KeyResult | Initiative | Any) -> Cycle:
+    """The row's cycle (callers load it with select_related: no query)."""
+    if isinstance(row, Objective):
+        return row.cycle
+    if isinstance(row, KeyResult):
+        return row.objective.cycle
+    return row.key_result.objective.cycle
 
 
 def _same_org(m: Membership | None, row: Any) -> bool:
@@ -58,12 +84,23 @@ def can_manage_cycles(m: Membership | None) -> bool:
     return m is not None and m.is_active and _is_admin_or_exec(m)
 
 
+def can_edit_cycle(m: Membership | None, cycle: Cycle) -> bool:
+    """Rename or re-date a cycle: cycle managers, while it is not closed."""
+    return _same_org(m, cycle) and cycle_is_open(cycle) and can_manage_cycles(m)
+
+
 def can_create_objective(
-    m: Membership | None, *, level: str, unit: OrgUnit | None, owner: Membership | None
+    m: Membership | None,
+    *,
+    level: str,
+    unit: OrgUnit | None,
+    owner: Membership | None,
+    cycle: Cycle | None = None,
 ) -> bool:
     """Company: admin/exec. Department/team: admin/exec or a lead of the unit or an ancestor.
-    Individual: one's own, or as lead of the owner's unit (or above) or the owner's manager."""
-    if m is None or not m.is_active:
+    Individual: one's own, or as lead of the owner's unit (or above) or the owner's manager.
+    Never in a closed `cycle` (when given)."""
+    if m is None or not m.is_active or not cycle_is_open(cycle):
         return False
     if level == "company":
         return _is_admin_or_exec(m)
@@ -81,8 +118,8 @@ def can_create_objective(
 
 
 def can_edit_objective(m: Membership | None, objective: Objective) -> bool:
-    """The create rule for that objective, plus its owner."""
-    if not _same_org(m, objective):
+    """The create rule for that objective, plus its owner; never in a closed cycle."""
+    if not _same_org(m, objective) or not cycle_is_open(objective.cycle):
         return False
     if objective.owner_id == m.pk:
         return True
@@ -92,8 +129,8 @@ def can_edit_objective(m: Membership | None, objective: Objective) -> bool:
 
 
 def can_edit_key_result(m: Membership | None, kr: KeyResult) -> bool:
-    """Whoever may edit the objective, or the KR's owner."""
-    if not _same_org(m, kr):
+    """Whoever may edit the objective, or the KR's owner; never in a closed cycle."""
+    if not _same_org(m, kr) or not cycle_is_open(_cycle_of(kr)):
         return False
     return kr.owner_id == m.pk or can_edit_objective(m, kr.objective)
 
@@ -114,8 +151,9 @@ def leads_objective_unit(m: Membership, objective: Objective) -> bool:
 
 
 def can_check_in(m: Membership | None, kr: KeyResult) -> bool:
-    """KR owner, its contributors, and leads of the objective's unit (or above)."""
-    if not _same_org(m, kr):
+    """KR owner, its contributors, and leads of the objective's unit (or above); never in a
+    closed cycle (the check-in service also needs it active, and says so)."""
+    if not _same_org(m, kr) or not cycle_is_open(_cycle_of(kr)):
         return False
     if kr.owner_id == m.pk or leads_objective_unit(m, kr.objective):
         return True
@@ -123,8 +161,9 @@ def can_check_in(m: Membership | None, kr: KeyResult) -> bool:
 
 
 def can_manage_initiatives(m: Membership | None, kr: KeyResult) -> bool:
-    """Admin, exec, unit lead, KR owner; contributors may add (and then edit) their own."""
-    if not _same_org(m, kr):
+    """Admin, exec, unit lead, KR owner; contributors may add (and then edit) their own.
+    Never in a closed cycle."""
+    if not _same_org(m, kr) or not cycle_is_open(_cycle_of(kr)):
         return False
     if _is_admin_or_exec(m) or kr.owner_id == m.pk or leads_objective_unit(m, kr.objective):
         return True
@@ -132,8 +171,9 @@ def can_manage_initiatives(m: Membership | None, kr: KeyResult) -> bool:
 
 
 def can_edit_initiative(m: Membership | None, initiative: Initiative) -> bool:
-    """Managers of the KR's initiatives, or a contributor on an initiative of their own."""
-    if not _same_org(m, initiative):
+    """Managers of the KR's initiatives, or a contributor on an initiative of their own.
+    Never in a closed cycle."""
+    if not _same_org(m, initiative) or not cycle_is_open(_cycle_of(initiative)):
         return False
     kr = initiative.key_result
     if _is_admin_or_exec(m) or kr.owner_id == m.pk or leads_objective_unit(m, kr.objective):
@@ -142,8 +182,30 @@ def can_edit_initiative(m: Membership | None, initiative: Initiative) -> bool:
     return own and is_contributor(m, kr)
 
 
+def can_manage_risks(m: Membership | None, kr: KeyResult) -> bool:
+    """Add risks to a KR: whoever manages its initiatives (never in a closed cycle)."""
+    return can_manage_initiatives(m, kr)
+
+
+def can_edit_risk(m: Membership | None, risk: Any) -> bool:
+    """Change or close a risk: its owner, or whoever manages the KR's risks; never in a
+    closed cycle."""
+    if not _same_org(m, risk) or not cycle_is_open(_cycle_of(risk)):
+        return False
+    return risk.owner_id == m.pk or can_manage_risks(m, risk.key_result)
+
+
+def can_add_aligned(m: Membership | None, objective: Objective) -> bool:
+    """Offer "Add aligned objective": anyone who can see it, while its cycle is open (the
+    create rule then decides which level and unit they may use)."""
+    if not _same_org(m, objective) or not cycle_is_open(objective.cycle):
+        return False
+    return can_view_objective(m, objective)
+
+
 def can_comment(m: Membership | None, target: Objective | KeyResult) -> bool:
-    """Anyone who can view the objective (or the KR's objective)."""
+    """Anyone who can view the objective (or the KR's objective). Allowed on a closed cycle
+    too: discussing the results is part of the retrospective (docs/domain.md)."""
     if not _same_org(m, target):
         return False
     objective = target.objective if isinstance(target, KeyResult) else target
@@ -170,8 +232,9 @@ def can_close_cycle(m: Membership | None, cycle: Cycle) -> bool:
 
 
 def can_grade(m: Membership | None, objective: Objective) -> bool:
-    """Admin, exec, champion, a lead of the objective's unit (or above), the owner."""
-    if not _same_org(m, objective):
+    """Admin, exec, champion, a lead of the objective's unit (or above), the owner. Grades are
+    set while closing, so never once the cycle is closed (closing freezes them)."""
+    if not _same_org(m, objective) or not cycle_is_open(objective.cycle):
         return False
     if m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION) or objective.owner_id == m.pk:
         return True

@@ -5,6 +5,15 @@ their pages need in a constant number of queries. See docs/decisions/0001.
 """
 
 from okrs.selectors.audit import audit_for_objective
+from okrs.selectors.collaboration import (
+    aligned_children,
+    comments_for,
+    get_comment,
+    get_initiative,
+    get_risk,
+    initiatives_for_key_result,
+    risks_for_key_result,
+)
 from okrs.selectors.cycles import active_cycle, current_cycle, cycles_for_org, get_cycle
 from okrs.selectors.health import (
     CheckInRate,
@@ -30,6 +39,13 @@ from okrs.selectors.weeks import iso_week, week_start
 from okrs.visibility import visible_objectives_q
 
 __all__ = [
+    "aligned_children",
+    "comments_for",
+    "get_comment",
+    "get_initiative",
+    "get_risk",
+    "initiatives_for_key_result",
+    "risks_for_key_result",
     "AlignmentNode",
     "active_cycle",
     "CheckInRate",

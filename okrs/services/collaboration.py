@@ -155,7 +155,7 @@ def create_risk(
     kr = _kr_with_context(key_result)
     ensure_open(kr.objective.cycle)
     policy.require(
-        policy.can_manage_initiatives(actor, kr), "You may not add risks to this key result."
+        policy.can_manage_risks(actor, kr), "You may not add risks to this key result."
     )
     risk = Risk(
         organization_id=kr.organization_id,
@@ -177,16 +177,12 @@ def _locked_risk(risk: Risk) -> Risk:
     return lock(risk, "key_result__objective__cycle", "key_result__owner")
 
 
-def _can_edit_risk(actor: Membership, risk: Risk) -> bool:
-    return risk.owner_id == actor.pk or policy.can_manage_initiatives(actor, risk.key_result)
-
-
 def update_risk(*, risk: Risk, actor: Membership, **fields: Any) -> Risk:
     reject_unknown(fields, RISK_FIELDS)
     with transaction.atomic():
         current = _locked_risk(risk)
         ensure_open(current.key_result.objective.cycle)
-        policy.require(_can_edit_risk(actor, current), "You may not change this risk.")
+        policy.require(policy.can_edit_risk(actor, current), "You may not change this risk.")
         for name, value in fields.items():
             setattr(current, name, value)
         _clean_risk(current)
@@ -199,7 +195,7 @@ def delete_risk(*, risk: Risk, actor: Membership) -> None:
     with transaction.atomic():
         current = _locked_risk(risk)
         ensure_open(current.key_result.objective.cycle)
-        policy.require(_can_edit_risk(actor, current), "You may not delete this risk.")
+        policy.require(policy.can_edit_risk(actor, current), "You may not delete this risk.")
         current.delete()
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from accounts.models import Membership
 from okrs import policy
 from okrs.models import AuditEntry, Cycle, KeyResult, KeyResultContributor, Objective
-from okrs.services._common import CLOSED_MESSAGE
+from okrs.services._common import ensure_open
 from okrs.services.rollup import recompute_cycle
 
 
@@ -46,8 +46,7 @@ def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> 
     org_id = source.organization_id
     with transaction.atomic():
         target = Cycle.objects.select_for_update().get(pk=target.pk, organization_id=org_id)
-        if target.is_closed:
-            raise ValidationError(CLOSED_MESSAGE)
+        ensure_open(target)
         unfinished = list(
             Objective.objects.filter(organization_id=org_id, cycle=source, progress__lt=1)
             .select_related("owner")

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 from accounts.models import Membership, Organization
 from okrs import policy
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
-from okrs.services._common import CLOSED_MESSAGE, audit, diff, reject_unknown, snapshot
+from okrs.services._common import audit, diff, ensure_open, reject_unknown, snapshot
 from okrs.services.copying import copy_unfinished_okrs
 from okrs.services.rollup import recompute_cycle
 
@@ -130,8 +130,7 @@ def update_cycle(*, cycle: Cycle, actor: Membership, **fields: Any) -> Cycle:
             policy.can_manage_cycles(actor) and actor.organization_id == current.organization_id,
             "Only admins and executives manage cycles.",
         )
-        if current.is_closed:
-            raise ValidationError(CLOSED_MESSAGE)
+        ensure_open(current)
         before = snapshot(current, CYCLE_FIELDS)
         for name, value in fields.items():
             setattr(current, name, value)
@@ -182,7 +181,7 @@ def close_cycle(*, cycle: Cycle, actor: Membership) -> Cycle:
             .get(pk=cycle.pk, organization_id=cycle.organization_id)
         )
         policy.require(policy.can_close_cycle(actor, current), "You may not close this cycle.")
-        if current.is_closed:
+        if not policy.cycle_is_open(current):
             raise ValidationError("This cycle is already closed.")
         recompute_cycle(current)
         org_id = current.organization_id

@@ -6,23 +6,27 @@ from django.template.response import TemplateResponse
 
 from accounts.models import Membership, OrgUnit
 from accounts.tenancy import org_required
+from okr_project.web import paginate
 from okrs import policy, selectors
 from okrs.forms.planning import AlignmentFilterForm
 from okrs.models import LEVEL_RANK, Level
-from okrs.views.planning.common import paginate
+from okrs.views.planning.common import PAGE_SIZE
 from okrs.views.planning.cycles import switched_cycle
 
 TEMPLATE = "okrs/planning/alignment.html"
 CASCADE = [Level.DEPARTMENT, Level.TEAM, Level.INDIVIDUAL]
 
 
-def creatable_levels(viewer) -> list[str]:
+def creatable_levels(viewer, cycle=None) -> list[str]:
     """Levels below company at which the viewer may create an objective somewhere.
 
     Tried against the units the viewer leads (and their own unit), so the tree can offer
-    "Add aligned objective" only to people whose submission the service would accept.
+    "Add aligned objective" only to people whose submission the service would accept
+    (none in a closed cycle: the policy answers for the cycle state).
     """
-    if policy.can_create_objective(viewer, level=Level.COMPANY, unit=None, owner=viewer):
+    if policy.can_create_objective(
+        viewer, level=Level.COMPANY, unit=None, owner=viewer, cycle=cycle
+    ):
         return list(CASCADE)  # admins and executives may create at every level
     led = policy.unit_ids_led_by(viewer)
     units = list(OrgUnit.objects.filter(organization_id=viewer.organization_id, pk__in=led))
@@ -33,11 +37,13 @@ def creatable_levels(viewer) -> list[str]:
         for level in (Level.DEPARTMENT, Level.TEAM)
         if any(
             u.kind == level
-            and policy.can_create_objective(viewer, level=level, unit=u, owner=viewer)
+            and policy.can_create_objective(viewer, level=level, unit=u, owner=viewer, cycle=cycle)
             for u in units
         )
     ]
-    if policy.can_create_objective(viewer, level=Level.INDIVIDUAL, unit=None, owner=viewer):
+    if policy.can_create_objective(
+        viewer, level=Level.INDIVIDUAL, unit=None, owner=viewer, cycle=cycle
+    ):
         levels.append(Level.INDIVIDUAL)
     return levels
 
@@ -62,7 +68,8 @@ def _tree_context(request, cycle, *, root=None, expand=False):
         )
         if root is not None and len(nodes) == 1 and nodes[0].objective.pk == root.pk:
             nodes = nodes[0].children  # the subtree's own node is already on the page
-    annotate_nodes(nodes, levels=creatable_levels(request.membership), expand=expand)
+    levels = creatable_levels(request.membership, cycle)
+    annotate_nodes(nodes, levels=levels, expand=expand)
     return {"nodes": nodes, "cycle": cycle}
 
 
@@ -90,7 +97,9 @@ def alignment(request, org_slug, cycle_id=None):
             owner=data.get("owner"),
             status=data.get("status") or None,
         ).select_related("parent", "parent__owner__user")
-        context.update(cycle=cycle, nodes=[], matches=paginate(request, matches), filtering=True)
+        context.update(
+            cycle=cycle, nodes=[], matches=paginate(request, matches, PAGE_SIZE), filtering=True
+        )
     else:
         context.update(_tree_context(request, cycle, expand=expand), filtering=False)
     template = f"{TEMPLATE}#tree-content" if request.htmx else TEMPLATE

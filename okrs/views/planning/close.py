@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
+from okr_project.web import error_text, paginate, submit_to_service
 from okrs import policy, selectors, services
 from okrs.forms.planning import CopyUnfinishedForm, GradeForm
 from okrs.models import LEVEL_RANK, Cycle
-from okrs.views.planning.common import apply_validation_error, error_text, paginate
 
 TEMPLATE = "okrs/planning/cycle_close.html"
 
@@ -54,10 +54,10 @@ def close_context(request, cycle, *, bound=None):
         ),
         key=lambda o: (LEVEL_RANK[o.level], o.title.lower()),
     )
-    objectives = paginate(request, objectives, per_page=20)
+    objectives = paginate(request, objectives, 20)
     for objective in objectives:
         objective.form = objective_form(objective)
-        objective.can_grade = not cycle.is_closed and policy.can_grade(viewer, objective)
+        objective.can_grade = policy.can_grade(viewer, objective)
         for kr in objective.key_results.all():
             kr.form = key_result_form(kr)
         if bound is not None:
@@ -132,18 +132,16 @@ def objective_grade(request, org_slug, objective_id):
     form = objective_form(objective, request.POST)
     saved = False
     if form.is_valid():
-        try:
-            objective = services.grade_objective(
+        saved, graded = submit_to_service(
+            form,
+            lambda: services.grade_objective(
                 objective=objective,
                 actor=request.membership,
                 grade=float(form.cleaned_data["grade"]),
                 retrospective=form.cleaned_data["retrospective"],
-            )
-            saved = True
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, error_text(exc))
+            ),
+        )
+        objective = graded or objective
     return _grade_response(request, objective.cycle, "objective", objective, form, saved=saved)
 
 
@@ -156,15 +154,13 @@ def key_result_grade(request, org_slug, key_result_id):
     form = key_result_form(kr, request.POST)
     saved = False
     if form.is_valid():
-        try:
-            kr = services.grade_key_result(
+        saved, graded = submit_to_service(
+            form,
+            lambda: services.grade_key_result(
                 key_result=kr, actor=request.membership, grade=float(form.cleaned_data["grade"])
-            )
-            saved = True
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, error_text(exc))
+            ),
+        )
+        kr = graded or kr
     return _grade_response(request, kr.objective.cycle, "key_result", kr, form, saved=saved)
 
 

@@ -10,10 +10,11 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
+from okr_project.web import error_text, forbidden, submit_to_service
 from okrs import policy, selectors, services
 from okrs.forms.planning import CycleForm, CycleSwitchForm
 from okrs.models import Level
-from okrs.views.planning.common import apply_validation_error, error_text, resolve_cycle
+from okrs.views.planning.common import resolve_cycle
 
 OVERVIEW = "okrs/planning/overview.html"
 
@@ -52,7 +53,7 @@ def cycle_overview(request, org_slug, cycle_id=None):
         # The nav shows Health by role only; unit leads (role member) find it here.
         "can_view_health": policy.can_view_health(viewer),
         "can_create_company": policy.can_create_objective(
-            viewer, level=Level.COMPANY, unit=None, owner=viewer
+            viewer, level=Level.COMPANY, unit=None, owner=viewer, cycle=cycle
         ),
     }
     template = f"{OVERVIEW}#cycle-content" if request.htmx else OVERVIEW
@@ -69,6 +70,7 @@ def cycle_list(request, org_slug):
     )
     for cycle in cycles:
         cycle.can_close = policy.can_close_cycle(viewer, cycle)
+        cycle.can_edit = policy.can_edit_cycle(viewer, cycle)
     return render(
         request,
         "okrs/planning/cycle_list.html",
@@ -76,25 +78,19 @@ def cycle_list(request, org_slug):
     )
 
 
-def _forbidden(request, message):
-    return render(request, "okrs/planning/not_available.html", {"message": message}, status=403)
-
-
 @org_required
 def cycle_create(request, org_slug):
     if not policy.can_manage_cycles(request.membership):
-        return _forbidden(request, "Only admins and executives can create cycles.")
+        return forbidden(request, "Only admins and executives can create cycles.")
     form = CycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            cycle = services.create_cycle(
+        ok, cycle = submit_to_service(
+            form,
+            lambda: services.create_cycle(
                 organization=request.organization, actor=request.membership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, error_text(exc))
-        else:
+            ),
+        )
+        if ok:
             messages.success(request, f"Cycle “{cycle.name}” created. It starts in planning.")
             return redirect("okrs:cycle_list", org_slug=org_slug)
     return render(request, "okrs/planning/cycle_form.html", {"form": form, "cycle": None})
@@ -104,17 +100,17 @@ def cycle_create(request, org_slug):
 def cycle_edit(request, org_slug, cycle_id):
     cycle = selectors.get_cycle(organization=request.organization, pk=cycle_id)
     if not policy.can_manage_cycles(request.membership):
-        return _forbidden(request, "Only admins and executives can edit cycles.")
+        return forbidden(request, "Only admins and executives can edit cycles.")
     initial = {"name": cycle.name, "start_date": cycle.start_date, "end_date": cycle.end_date}
     form = CycleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_cycle(cycle=cycle, actor=request.membership, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, error_text(exc))
-        else:
+        ok, _ = submit_to_service(
+            form,
+            lambda: services.update_cycle(
+                cycle=cycle, actor=request.membership, **form.cleaned_data
+            ),
+        )
+        if ok:
             messages.success(request, f"Cycle “{form.cleaned_data['name']}” saved.")
             return redirect("okrs:cycle_list", org_slug=org_slug)
     return render(request, "okrs/planning/cycle_form.html", {"form": form, "cycle": cycle})

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.models import OrgUnit, Role
 from accounts.tenancy import org_required
+from okr_project.web import forbidden, paginate
 from okrs import policy, selectors
-from okrs.views.planning.common import paginate
 from okrs.views.planning.cycles import switched_cycle
 
 WHOLE_COMPANY_ROLES = (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION)
@@ -56,24 +56,15 @@ def _scope_unit(request, units):
 def health(request, org_slug):
     viewer = request.membership
     if not policy.can_view_health(viewer):
-        return render(
+        return forbidden(
             request,
-            "okrs/planning/not_available.html",
-            {
-                "message": "The health view is for OKR champions, executives and unit leads. "
-                "Your own OKRs and their check-ins are on My OKRs."
-            },
-            status=403,
+            "The health view is for OKR champions, executives and unit leads. "
+            "Your own OKRs and their check-ins are on My OKRs.",
         )
     units = health_units(viewer)
     unit, problem = _scope_unit(request, units)
     if problem == "forbidden":
-        return render(
-            request,
-            "okrs/planning/not_available.html",
-            {"message": "You can see the health of the units you lead only."},
-            status=403,
-        )
+        return forbidden(request, "You can see the health of the units you lead only.")
     cycles = selectors.cycles_for_org(organization=request.organization)
     cycle = switched_cycle(request, None, cycles)
     report = None
@@ -86,7 +77,7 @@ def health(request, org_slug):
             items = getattr(report, key, None)
             if items is None:
                 continue
-            page = paginate(request, items, param=f"{key}_page", per_page=10)
+            page = paginate(request, items, 10, param=f"{key}_page")
             kind = "objective" if key in ("objectives_without_krs", "orphans") else "key_result"
             sections.append(
                 {"key": key, "title": title, "help": help_text, "page": page, "kind": kind}

@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.models import OrgUnit
 from accounts.tenancy import org_required
+from okr_project.web import paginate
 from okrs import policy, selectors
-from okrs.views.planning.common import paginate, resolve_cycle
+from okrs.views.planning.common import resolve_cycle
 
 
 def units_in_org(organization):
@@ -41,7 +42,7 @@ def unit_detail(request, org_slug, unit_id):
         overview = selectors.unit_overview(
             organization=request.organization, unit=unit, cycle=cycle, viewer=viewer
         )
-        stale = paginate(request, overview.report.stale_krs, per_page=10)
+        stale = paginate(request, overview.report.stale_krs, 10)
     return render(
         request,
         "okrs/planning/unit_detail.html",
@@ -51,8 +52,9 @@ def unit_detail(request, org_slug, unit_id):
             "overview": overview,
             "stale": stale,
             "can_view_health": policy.can_view_health(viewer, unit),
-            "can_add": policy.can_create_objective(
-                viewer, level=unit.kind, unit=unit, owner=viewer
+            "can_add": cycle is not None
+            and policy.can_create_objective(
+                viewer, level=unit.kind, unit=unit, owner=viewer, cycle=cycle
             ),
         },
     )

@@ -9,14 +9,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.tenancy import org_required
-from okrs import policy, services
-from okrs.forms import InitiativeForm, InitiativeStatusForm, RiskForm, attach_errors
-from okrs.models import Initiative, Risk
-from okrs.views.work.common import error_text, forbidden, form_status
+from okr_project.web import error_text, submit_to_service
+from okrs import policy, selectors, services
+from okrs.forms import InitiativeForm, InitiativeStatusForm, RiskForm
+from okrs.models import Risk
+from okrs.views.work.common import form_status, refuse
 from okrs.views.work.key_results import back_to_kr, get_kr, initiatives_context
 
 
@@ -39,18 +40,18 @@ def initiative_create(request: HttpRequest, org_slug: str, key_result_id: int) -
     kr = get_kr(request, key_result_id)
     form = InitiativeForm(request.POST, organization=request.organization, auto_id="id_ini_%s")
     if form.is_valid():
-        try:
-            services.create_initiative(key_result=kr, actor=request.membership, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            attach_errors(form, exc)
-        else:
+        ok, _ = submit_to_service(
+            form,
+            lambda: services.create_initiative(
+                key_result=kr, actor=request.membership, **form.cleaned_data
+            ),
+        )
+        if ok:
             if not request.htmx:
                 messages.success(request, "Initiative added.")
             return _initiatives_answer(request, kr)
     # Someone who may not add initiatives does not see the form, so say why up top.
-    shows_form = not kr.objective.cycle.is_closed and policy.can_manage_initiatives(
-        request.membership, kr
-    )
+    shows_form = policy.can_manage_initiatives(request.membership, kr)
     error = "" if shows_form else _error_text_of(form)
     if request.htmx:
         return _initiatives_answer(request, kr, form, error=error)
@@ -66,8 +67,10 @@ def initiative_create(request: HttpRequest, org_slug: str, key_result_id: int) -
 @require_POST
 def initiative_update(request: HttpRequest, org_slug: str, initiative_id: int) -> HttpResponse:
     """Change an initiative's status (the inline select on the KR page)."""
-    initiative = get_object_or_404(Initiative, pk=initiative_id, organization=request.organization)
-    kr = get_kr(request, initiative.key_result_id)
+    initiative = selectors.get_initiative(
+        organization=request.organization, pk=initiative_id, viewer=request.membership
+    )
+    kr = initiative.key_result
     form = InitiativeStatusForm(request.POST)
     if not form.is_valid():
         return _initiatives_answer(request, kr, error="Choose a status from the list.")
@@ -86,11 +89,13 @@ def risk_create(request: HttpRequest, org_slug: str, key_result_id: int) -> Http
     kr = get_kr(request, key_result_id)
     form = RiskForm(request.POST, organization=request.organization, auto_id="id_risk_%s")
     if form.is_valid():
-        try:
-            services.create_risk(key_result=kr, actor=request.membership, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            attach_errors(form, exc)
-        else:
+        ok, _ = submit_to_service(
+            form,
+            lambda: services.create_risk(
+                key_result=kr, actor=request.membership, **form.cleaned_data
+            ),
+        )
+        if ok:
             messages.success(request, "Risk recorded.")
             return back_to_kr(request, kr, "#risks")
     ctx = {"form": form, "kr": kr, "risk": None, "objective": kr.objective}
@@ -98,8 +103,11 @@ def risk_create(request: HttpRequest, org_slug: str, key_result_id: int) -> Http
 
 
 def _risk(request: HttpRequest, risk_id: int) -> tuple[Risk, object]:
-    risk = get_object_or_404(Risk, pk=risk_id, organization=request.organization)
-    return risk, get_kr(request, risk.key_result_id)  # 404 when the KR is not visible
+    """The risk and its KR (404 when not in this org or its objective is not visible)."""
+    risk = selectors.get_risk(
+        organization=request.organization, pk=risk_id, viewer=request.membership
+    )
+    return risk, risk.key_result
 
 
 @org_required
@@ -107,16 +115,18 @@ def _risk(request: HttpRequest, risk_id: int) -> tuple[Risk, object]:
 def risk_edit(request: HttpRequest, org_slug: str, risk_id: int) -> HttpResponse:
     risk, kr = _risk(request, risk_id)
     org = request.organization
+    if not policy.can_edit_risk(request.membership, risk):
+        return refuse(request, kr.objective.cycle, "You may not change this risk.")
     if request.method == "POST":
         form = RiskForm(request.POST, organization=org)
         if form.is_valid():
-            try:
-                services.update_risk(risk=risk, actor=request.membership, **form.cleaned_data)
-            except PermissionDenied as exc:
-                return forbidden(request, error_text(exc))
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
+            ok, _ = submit_to_service(
+                form,
+                lambda: services.update_risk(
+                    risk=risk, actor=request.membership, **form.cleaned_data
+                ),
+            )
+            if ok:
                 messages.success(request, "Risk saved.")
                 return back_to_kr(request, kr, "#risks")
     else:

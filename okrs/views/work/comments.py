@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from okrs import policy, services
-from okrs.forms import CommentForm, attach_errors
+from okr_project.web import submit_to_service
+from okrs import policy, selectors, services
+from okrs.forms import CommentForm
 from okrs.models import KeyResult, Objective
-
-
-def comments_for(target: Objective | KeyResult):
-    return (
-        target.comments.select_related("author__user")
-        .prefetch_related("mentions__user")
-        .order_by("created_at", "id")
-    )
 
 
 def comments_context(
     request: HttpRequest, target: Objective | KeyResult, *, post_url: str, form=None
 ) -> dict:
     return {
-        "comments": comments_for(target),
+        "comments": selectors.comments_for(organization=request.organization, target=target),
         "comment_form": form or CommentForm(),
         "comment_url": post_url,
         "can_comment": policy.can_comment(request.membership, target),
@@ -39,13 +31,13 @@ def post_comment(
     form = CommentForm(request.POST)
     if request.method == "POST" and form.is_valid():
         kind = "key_result" if isinstance(target, KeyResult) else "objective"
-        try:
-            services.add_comment(
+        ok, _ = submit_to_service(
+            form,
+            lambda: services.add_comment(
                 actor=request.membership, body=form.cleaned_data["body"], **{kind: target}
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            attach_errors(form, exc)
-        else:
+            ),
+        )
+        if ok:
             form = None
             if not request.htmx:
                 messages.success(request, "Comment added.")

@@ -4,27 +4,25 @@ delete."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.tenancy import org_required
+from okr_project.web import confirm, paginate, submit_to_service
 from okrs import policy, selectors, services
 from okrs.charts import key_result_chart
-from okrs.forms import InitiativeForm, KeyResultForm, RiskForm, attach_errors
+from okrs.forms import InitiativeForm, KeyResultForm, RiskForm
 from okrs.models import Initiative, KeyResult
 from okrs.views.work.comments import comments_context, post_comment
 from okrs.views.work.common import (
     LONG_LIST_PAGE_SIZE,
-    confirm_delete,
-    forbidden,
+    delete_body,
     form_status,
     org_url,
-    paginate,
     redirect_to,
+    refuse,
 )
 
 # Wide and short: the chart spans the card; axis labels stay legible when scaled down.
@@ -32,24 +30,21 @@ CHART_WIDTH, CHART_HEIGHT = 900, 260
 
 
 def get_kr(request: HttpRequest, key_result_id: int) -> KeyResult:
-    """The KR (404 when not in this org or not visible), with contributors loaded for the
-    policy checks."""
-    kr = selectors.get_key_result(
+    """The KR (404 when not in this org or not visible), with its cycle and contributors
+    loaded for the policy checks."""
+    return selectors.get_key_result(
         organization=request.organization, pk=key_result_id, viewer=request.membership
     )
-    prefetch_related_objects([kr], "contributors")
-    return kr
 
 
 def initiatives_context(request: HttpRequest, kr: KeyResult, form=None) -> dict:
     me = request.membership
-    initiatives = list(kr.initiatives.select_related("assignee__user"))
+    initiatives = selectors.initiatives_for_key_result(
+        organization=request.organization, key_result=kr
+    )
     for initiative in initiatives:
-        initiative.key_result = kr  # reuse the loaded KR for the policy check (no query)
-        initiative.can_edit = not kr.objective.cycle.is_closed and policy.can_edit_initiative(
-            me, initiative
-        )
-    can_manage = not kr.objective.cycle.is_closed and policy.can_manage_initiatives(me, kr)
+        initiative.can_edit = policy.can_edit_initiative(me, initiative)
+    can_manage = policy.can_manage_initiatives(me, kr)
     if form is None and can_manage:
         form = InitiativeForm(
             organization=request.organization, initial={"assignee": me}, auto_id="id_ini_%s"
@@ -90,22 +85,18 @@ def key_result_detail(request: HttpRequest, org_slug: str, key_result_id: int) -
             organization=org, key_result=kr, viewer=me
         ).select_related("author__user")
     )
-    is_open = not kr.objective.cycle.is_closed  # a closed cycle is read-only
-    can_check_in = is_open and policy.can_check_in(me, kr)
-    can_edit = is_open and policy.can_edit_key_result(me, kr)
     url = org_url(request, "key_result_comment", key_result_id=kr.pk)
     ctx = {
         **initiatives_context(request, kr),
         "objective": kr.objective,
         "chart": _chart(request, kr, all_check_ins),
-        "check_ins": paginate(
-            request, all_check_ins, param="check_ins", per_page=LONG_LIST_PAGE_SIZE
-        ),
-        "risks": list(kr.risks.select_related("owner__user")),
+        "check_ins": paginate(request, all_check_ins, LONG_LIST_PAGE_SIZE, param="check_ins"),
+        "risks": selectors.risks_for_key_result(organization=org, key_result=kr),
         "risk_form": RiskForm(organization=org, auto_id="id_risk_%s"),
-        "can_check_in": can_check_in,
-        "can_edit": can_edit,
-        "can_manage_risks": is_open and policy.can_manage_initiatives(me, kr),
+        # The policy answers for the cycle state too (a closed cycle is read-only).
+        "can_check_in": policy.can_check_in(me, kr),
+        "can_edit": policy.can_edit_key_result(me, kr),
+        "can_manage_risks": policy.can_manage_risks(me, kr),
         **comments_context(request, kr, post_url=url),
     }
     return render(request, "okrs/work/key_result_detail.html", ctx)
@@ -116,16 +107,19 @@ def key_result_create(request: HttpRequest, org_slug: str, objective_id: int) ->
     org, me = request.organization, request.membership
     objective = selectors.get_objective(organization=org, pk=objective_id, viewer=me)
     if not policy.can_edit_objective(me, objective):
-        return forbidden(request, "Only those who may edit the objective can add key results.")
+        return refuse(
+            request,
+            objective.cycle,
+            "Only those who may edit the objective can add key results.",
+        )
     if request.method == "POST":
         form = KeyResultForm(request.POST, organization=org)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                kr = services.create_key_result(objective=objective, actor=me, **data)
-            except (ValidationError, PermissionDenied) as exc:
-                attach_errors(form, exc)
-            else:
+            ok, kr = submit_to_service(
+                form, lambda: services.create_key_result(objective=objective, actor=me, **data)
+            )
+            if ok:
                 messages.success(request, f"Key result “{kr.title}” added.")
                 return redirect_to(request, "objective_detail", objective_id=objective.pk)
     else:
@@ -139,19 +133,23 @@ def key_result_edit(request: HttpRequest, org_slug: str, key_result_id: int) -> 
     org, me = request.organization, request.membership
     kr = get_kr(request, key_result_id)
     if not policy.can_edit_key_result(me, kr):
-        return forbidden(request, "Only the KR owner and the objective's editors can edit it.")
+        return refuse(
+            request,
+            kr.objective.cycle,
+            "Only the KR owner and the objective's editors can edit it.",
+        )
     if request.method == "POST":
         form = KeyResultForm(request.POST, organization=org)
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version", None)
-            try:
-                services.update_key_result(
+            ok, _ = submit_to_service(
+                form,
+                lambda: services.update_key_result(
                     key_result=kr, actor=me, expected_version=version, **data
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                attach_errors(form, exc)
-            else:
+                ),
+            )
+            if ok:
                 messages.success(request, "Key result saved.")
                 return redirect_to(request, "key_result_detail", key_result_id=kr.pk)
     else:
@@ -167,15 +165,23 @@ def key_result_delete(request: HttpRequest, org_slug: str, key_result_id: int) -
     me = request.membership
     kr = get_kr(request, key_result_id)
     if not policy.can_edit_key_result(me, kr):
-        return forbidden(request, "Only the KR owner and the objective's editors can delete it.")
-    return confirm_delete(
+        return refuse(
+            request,
+            kr.objective.cycle,
+            "Only the KR owner and the objective's editors can delete it.",
+        )
+    return confirm(
         request,
-        thing="key result",
-        title=kr.title,
-        consequence="Its check-ins, initiatives, risks and comments are deleted too, and "
-        "the objective's progress is recalculated.",
-        delete=lambda: services.delete_key_result(key_result=kr, actor=me),
+        lambda: services.delete_key_result(key_result=kr, actor=me),
+        title="Delete this key result?",
+        body=delete_body(
+            kr.title,
+            "Its check-ins, initiatives, risks and comments are deleted too, and "
+            "the objective's progress is recalculated.",
+        ),
+        confirm_label="Delete key result",
         cancel_url=org_url(request, "key_result_detail", key_result_id=kr.pk),
+        success=f"Key result “{kr.title}” deleted.",
         done_url=org_url(request, "objective_detail", objective_id=kr.objective_id),
     )
 

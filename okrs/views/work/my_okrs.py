@@ -10,16 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.tenancy import org_required
+from okr_project.web import (
+    apply_service_error,
+    error_text,
+    forbidden,
+    safe_next_url,
+    submit_to_service,
+)
 from okrs import policy, selectors, services
-from okrs.forms import CheckInForm, attach_errors
+from okrs.forms import CheckInForm
 from okrs.models import KeyResult, Objective
-from okrs.views.work.common import forbidden, htmx_form_status, org_url, safe_next
+from okrs.views.work.common import htmx_form_status, org_url
 
 # Individual → team → department → company is at most three hops up.
 _CHAIN = "objective__parent__parent__parent"
@@ -85,8 +92,8 @@ def _rows(request: HttpRequest, key_results, week: str) -> list[KrRow]:
         KrRow(
             kr=kr,
             checked_in=_checked_in(org, kr, week),
-            # A closed cycle is frozen: offering a button that can only fail would be a trap.
-            can_check_in=not kr.objective.cycle.is_closed and policy.can_check_in(me, kr),
+            # The policy says no on a closed cycle: a button that can only fail is a trap.
+            can_check_in=policy.can_check_in(me, kr),
         )
         for kr in key_results
     ]
@@ -138,7 +145,7 @@ def _form_context(request: HttpRequest, kr: KeyResult, form: CheckInForm) -> dic
         "kr": kr,
         "form": form,
         "organization": request.organization,
-        "next": safe_next(request, org_url(request, "my_okrs")),
+        "next": safe_next_url(request, org_url(request, "my_okrs")),
     }
 
 
@@ -147,21 +154,29 @@ def check_in(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpRes
     """GET: the check-in form (inline fragment for htmx, else a page). POST: record it."""
     kr = _kr_for_check_in(request, key_result_id)
     me = request.membership
-    if not policy.can_check_in(me, kr):
-        return forbidden(request, "Only the owner, contributors and unit leads can check in.")
     prefix = f"kr{kr.pk}"
+    refusal = None
+    if not policy.can_check_in(me, kr):
+        refusal = policy.refusal(
+            kr.objective.cycle, "Only the owner, contributors and unit leads can check in."
+        )
+        if request.method != "POST" or not isinstance(refusal, ValidationError):
+            return forbidden(request, error_text(refusal))
     if request.method == "POST":
         form = CheckInForm(request.POST, key_result=kr, prefix_id=prefix)
-        if form.is_valid():
-            try:
-                services.record_check_in(key_result=kr, actor=me, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                attach_errors(form, exc)
-            else:
+        if refusal is not None:
+            # A closed cycle: say so on the form, inline (htmx swaps 2xx answers only).
+            form.is_valid()
+            apply_service_error(form, refusal)
+        elif form.is_valid():
+            ok, _ = submit_to_service(
+                form, lambda: services.record_check_in(key_result=kr, actor=me, **form.cleaned_data)
+            )
+            if ok:
                 if request.htmx:
                     return _checked_in_fragment(request, kr)
                 messages.success(request, f"Checked in on “{kr.title}”.")
-                return redirect(safe_next(request, org_url(request, "my_okrs")))
+                return redirect(safe_next_url(request, org_url(request, "my_okrs")))
     else:
         form = CheckInForm(key_result=kr, prefix_id=prefix)
     ctx = _form_context(request, kr, form)

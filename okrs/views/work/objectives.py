@@ -5,25 +5,24 @@ from __future__ import annotations
 import contextlib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import get_unit
 from accounts.tenancy import org_required
+from okr_project.web import confirm, paginate, submit_to_service
 from okrs import policy, selectors, services
-from okrs.forms import ObjectiveForm, attach_errors
+from okrs.forms import ObjectiveForm
 from okrs.models import Level, Objective
 from okrs.views.work.comments import comments_context, post_comment
 from okrs.views.work.common import (
     HISTORY_PAGE_SIZE,
-    confirm_delete,
-    forbidden,
+    delete_body,
     form_status,
     org_url,
-    paginate,
     redirect_to,
+    refuse,
 )
 
 _LEVEL_BELOW = {
@@ -47,20 +46,13 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
     parent = objective.parent if objective.parent_id else None
     if parent is not None and not policy.can_view_objective(me, parent):
         parent = None
-    children = (
-        selectors.objectives_for_cycle(organization=org, cycle=objective.cycle, viewer=me)
-        .filter(parent=objective)
-        .select_related("owner__user", "unit")
-    )
+    children = selectors.aligned_children(organization=org, objective=objective, viewer=me)
     key_results = objective.key_results.all()  # prefetched by get_objective
-    can_edit = policy.can_edit_objective(me, objective)
     history = paginate(
         request,
-        selectors.audit_for_objective(organization=org, objective=objective).select_related(
-            "actor__user"
-        ),
+        selectors.audit_for_objective(organization=org, objective=objective),
+        HISTORY_PAGE_SIZE,
         param="history",
-        per_page=HISTORY_PAGE_SIZE,
     )
     url = org_url(request, "objective_comment", objective_id=objective.pk)
     ctx = {
@@ -69,10 +61,11 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
         "children": list(children),
         "key_results": list(key_results),
         "history": history,
-        "can_edit": can_edit and not objective.cycle.is_closed,
-        # Grading happens when a cycle closes (planning pages own the grade form).
-        "can_grade": objective.cycle.is_closed and policy.can_grade(me, objective),
-        "can_add_aligned": not objective.cycle.is_closed,
+        # The policy answers for the cycle state too (a closed cycle is read-only).
+        "can_edit": policy.can_edit_objective(me, objective),
+        # Grades are given on the cycle's close page (a GET page; the grade view is POST).
+        "can_grade": policy.can_grade(me, objective),
+        "can_add_aligned": policy.can_add_aligned(me, objective),
         **comments_context(request, objective, post_url=url),
     }
     if request.htmx and request.GET.get("history"):
@@ -115,13 +108,13 @@ def objective_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     if request.method == "POST":
         form = ObjectiveForm(request.POST, organization=org, viewer=me)
         if form.is_valid():
-            try:
-                objective = services.create_objective(
+            ok, objective = submit_to_service(
+                form,
+                lambda: services.create_objective(
                     organization=org, actor=me, **form.service_fields()
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                attach_errors(form, exc)
-            else:
+                ),
+            )
+            if ok:
                 messages.success(request, f"Objective “{objective.title}” created.")
                 return redirect_to(request, "objective_detail", objective_id=objective.pk)
     else:
@@ -135,20 +128,22 @@ def objective_edit(request: HttpRequest, org_slug: str, objective_id: int) -> Ht
     org, me = request.organization, request.membership
     objective = _objective(request, objective_id)
     if not policy.can_edit_objective(me, objective):
-        return forbidden(request, "Only the owner and those who lead its unit can edit it.")
+        return refuse(
+            request, objective.cycle, "Only the owner and those who lead its unit can edit it."
+        )
     if request.method == "POST":
         form = ObjectiveForm(request.POST, organization=org, viewer=me, instance=objective)
         if form.is_valid():
-            try:
-                services.update_objective(
+            ok, _ = submit_to_service(
+                form,
+                lambda: services.update_objective(
                     objective=objective,
                     actor=me,
                     expected_version=form.cleaned_data.get("version"),
                     **form.service_fields(),
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                attach_errors(form, exc)
-            else:
+                ),
+            )
+            if ok:
                 messages.success(request, "Objective saved.")
                 return redirect_to(request, "objective_detail", objective_id=objective.pk)
     else:
@@ -169,15 +164,21 @@ def objective_delete(request: HttpRequest, org_slug: str, objective_id: int) -> 
     me = request.membership
     objective = _objective(request, objective_id)
     if not policy.can_edit_objective(me, objective):
-        return forbidden(request, "Only the owner and those who lead its unit can delete it.")
-    return confirm_delete(
+        return refuse(
+            request, objective.cycle, "Only the owner and those who lead its unit can delete it."
+        )
+    return confirm(
         request,
-        thing="objective",
-        title=objective.title,
-        consequence="Its key results, check-ins and comments are deleted too; "
-        "aligned objectives are kept but no longer aligned.",
-        delete=lambda: services.delete_objective(objective=objective, actor=me),
+        lambda: services.delete_objective(objective=objective, actor=me),
+        title="Delete this objective?",
+        body=delete_body(
+            objective.title,
+            "Its key results, check-ins and comments are deleted too; "
+            "aligned objectives are kept but no longer aligned.",
+        ),
+        confirm_label="Delete objective",
         cancel_url=org_url(request, "objective_detail", objective_id=objective.pk),
+        success=f"Objective “{objective.title}” deleted.",
         done_url=org_url(request, "my_okrs"),
     )
 
