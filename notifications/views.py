@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -14,6 +13,7 @@ from accounts.tenancy import org_required
 from notifications import emails, selectors, services
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Kind, NotificationLog
+from okr_project.web import paginate
 
 PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
@@ -23,7 +23,7 @@ def _list_context(request) -> dict:
     rows = selectors.notifications_for_member(
         organization=request.organization, membership=request.membership
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     return {"page_obj": page, "notifications": page.object_list}
 
 
@@ -106,8 +106,7 @@ def notification_log(request, org_slug: str):
         "period": request.GET.get("period", "")[:16],
     }
     rows = selectors.notification_log(organization=request.organization, **filters)
-    page = Paginator(rows, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    page = paginate(request, rows, LOG_PAGE_SIZE)
     return render(
         request,
         "notifications/log.html",
@@ -117,7 +116,6 @@ def notification_log(request, org_slug: str):
             "filters": filters,
             "kinds": Kind.choices,
             "statuses": NotificationLog.State.choices,
-            "query": query,
             "org_tz": request.organization.tzinfo,  # falls back to UTC for a bad stored zone
         },
     )

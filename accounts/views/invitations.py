@@ -8,7 +8,8 @@ from django.urls import reverse
 from accounts import selectors, services
 from accounts.forms import InviteForm
 from accounts.tenancy import org_required
-from accounts.views.common import confirm_action, forbidden, paginate, save_form
+from accounts.views.common import PAGE_SIZE, admins_only, save_form
+from okr_project.web import confirm, paginate
 
 
 @org_required
@@ -16,7 +17,7 @@ def invitations(request, org_slug: str):
     organization = request.organization
     is_admin = request.membership.is_admin
     if request.method == "POST" and not is_admin:
-        return forbidden(request)
+        return admins_only(request)
     form = InviteForm(request.POST or None, organization=organization) if is_admin else None
     if request.method == "POST" and form.is_valid():
         response = save_form(
@@ -30,7 +31,7 @@ def invitations(request, org_slug: str):
         )
         if response:
             return response
-    page = paginate(request, selectors.pending_invitations(organization=organization))
+    page = paginate(request, selectors.pending_invitations(organization=organization), PAGE_SIZE)
     return render(
         request,
         "accounts/invitations.html",
@@ -43,9 +44,9 @@ def invitations(request, org_slug: str):
 def invitation_revoke(request, org_slug: str, invitation_id: int):
     invitation = selectors.get_invitation(organization=request.organization, pk=invitation_id)
     if not request.membership.is_admin:
-        return forbidden(request)
+        return admins_only(request)
     listing = reverse("orgchart:invitations", kwargs={"org_slug": org_slug})
-    return confirm_action(
+    return confirm(
         request,
         lambda: services.revoke_invitation(invitation=invitation, actor=request.membership),
         title=f"Revoke the invitation for {invitation.email}?",
@@ -53,5 +54,5 @@ def invitation_revoke(request, org_slug: str, invitation_id: int):
         confirm_label="Revoke invitation",
         cancel_url=listing,
         success=f"Invitation for {invitation.email} revoked.",
-        redirect_to=listing,
+        done_url=listing,
     )

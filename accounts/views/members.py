@@ -8,7 +8,8 @@ from django.urls import reverse
 from accounts import selectors, services
 from accounts.forms import MemberForm
 from accounts.tenancy import org_required
-from accounts.views.common import confirm_action, forbidden, save_form
+from accounts.views.common import admins_only, save_form
+from okr_project.web import confirm
 
 
 def _member_url(org_slug: str, member) -> str:
@@ -21,7 +22,7 @@ def member_detail(request, org_slug: str, membership_id: int):
     member = selectors.get_membership(organization=organization, pk=membership_id)
     is_admin = request.membership.is_admin
     if request.method == "POST" and not is_admin:
-        return forbidden(request)
+        return admins_only(request)
     form = None
     if is_admin:
         initial = {
@@ -58,8 +59,8 @@ def member_detail(request, org_slug: str, membership_id: int):
 def member_deactivate(request, org_slug: str, membership_id: int):
     member = selectors.get_membership(organization=request.organization, pk=membership_id)
     if not request.membership.is_admin:
-        return forbidden(request)
-    return confirm_action(
+        return admins_only(request)
+    return confirm(
         request,
         lambda: services.deactivate_member(membership=member, actor=request.membership),
         title=f"Deactivate {member.name}?",
@@ -67,7 +68,7 @@ def member_deactivate(request, org_slug: str, membership_id: int):
         confirm_label="Deactivate",
         cancel_url=_member_url(org_slug, member),
         success=f"{member.name} deactivated.",
-        redirect_to=_member_url(org_slug, member),
+        done_url=_member_url(org_slug, member),
     )
 
 
@@ -75,8 +76,8 @@ def member_deactivate(request, org_slug: str, membership_id: int):
 def member_reactivate(request, org_slug: str, membership_id: int):
     member = selectors.get_membership(organization=request.organization, pk=membership_id)
     if not request.membership.is_admin:
-        return forbidden(request)
-    return confirm_action(
+        return admins_only(request)
+    return confirm(
         request,
         lambda: services.reactivate_member(membership=member, actor=request.membership),
         title=f"Reactivate {member.name}?",
@@ -84,6 +85,6 @@ def member_reactivate(request, org_slug: str, membership_id: int):
         confirm_label="Reactivate",
         cancel_url=_member_url(org_slug, member),
         success=f"{member.name} reactivated.",
-        redirect_to=_member_url(org_slug, member),
+        done_url=_member_url(org_slug, member),
         danger=False,
     )

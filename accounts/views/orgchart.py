@@ -7,7 +7,8 @@ from django.shortcuts import render
 from accounts import selectors
 from accounts.models import OrgUnit, Role
 from accounts.tenancy import org_required
-from accounts.views.common import paginate
+from accounts.views.common import PAGE_SIZE
+from okr_project.web import paginate
 
 
 @org_required
@@ -23,7 +24,7 @@ def chart(request, org_slug: str):
     members = selectors.members_for_org(
         organization=organization, search=search, unit=unit, role=role
     )
-    page = paginate(request, members)
+    page = paginate(request, members, PAGE_SIZE)
     context = {
         "tree": selectors.unit_tree_from(units),
         "units": units,

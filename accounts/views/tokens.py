@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -16,8 +15,10 @@ from accounts.api.tokens import (
     get_api_token,
     revoke_api_token,
 )
+from okr_project.web import paginate
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"
+TOKENS_PAGE_SIZE = 50
 
 
 class TokenForm(forms.Form):
@@ -29,7 +30,7 @@ class TokenForm(forms.Form):
 
 
 def _list_context(request, form: TokenForm) -> dict:
-    page = Paginator(api_tokens_for_user(user=request.user), 50).get_page(request.GET.get("page"))
+    page = paginate(request, api_tokens_for_user(user=request.user), TOKENS_PAGE_SIZE)
     return {
         "form": form,
         "page": page,

@@ -8,7 +8,8 @@ from django.urls import reverse
 from accounts import selectors, services
 from accounts.forms import UnitForm
 from accounts.tenancy import org_required
-from accounts.views.common import confirm_action, forbidden, save_form
+from accounts.views.common import admins_only, save_form
+from okr_project.web import confirm
 
 
 def _form_page(request, form, unit):
@@ -20,7 +21,7 @@ def _form_page(request, form, unit):
 def unit_create(request, org_slug: str):
     organization = request.organization
     if not request.membership.is_admin:
-        return forbidden(request)
+        return admins_only(request)
     form = UnitForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         response = save_form(
@@ -42,7 +43,7 @@ def unit_edit(request, org_slug: str, unit_id: int):
     organization = request.organization
     unit = selectors.get_unit(organization=organization, pk=unit_id)
     if not request.membership.is_admin:
-        return forbidden(request)
+        return admins_only(request)
     initial = {"name": unit.name, "kind": unit.kind, "parent": unit.parent, "lead": unit.lead}
     form = UnitForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -62,9 +63,9 @@ def unit_edit(request, org_slug: str, unit_id: int):
 def unit_delete(request, org_slug: str, unit_id: int):
     unit = selectors.get_unit(organization=request.organization, pk=unit_id)
     if not request.membership.is_admin:
-        return forbidden(request)
+        return admins_only(request)
     chart = reverse("orgchart:chart", kwargs={"org_slug": org_slug})
-    return confirm_action(
+    return confirm(
         request,
         lambda: services.delete_unit(unit=unit, actor=request.membership),
         title=f"Delete “{unit.name}”?",
@@ -72,5 +73,5 @@ def unit_delete(request, org_slug: str, unit_id: int):
         confirm_label="Delete unit",
         cancel_url=chart,
         success=f"Unit “{unit.name}” deleted.",
-        redirect_to=chart,
+        done_url=chart,
     )
