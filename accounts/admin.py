@@ -70,7 +70,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ("organization", "role")
     search_fields = ("email",)
     list_select_related = ("organization",)
-    readonly_fields = ("token", "created_at", "accepted_at")
+    readonly_fields = ("token_hash", "created_at", "accepted_at")
     autocomplete_fields = ("unit", "invited_by")
 
 

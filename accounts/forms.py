@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from accounts.fields import MemberChoiceField
 from accounts.models import Membership, Organization, OrgUnit, Role
 from accounts.services.members import SETTINGS_FIELDS
+from accounts.validators import validate_single_line
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -36,7 +37,7 @@ def _members(organization: Organization):
 
 
 class UnitForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(max_length=120, validators=[validate_single_line])
     kind = forms.ChoiceField(choices=OrgUnit.Kind.choices, initial=OrgUnit.Kind.TEAM)
     parent = forms.ModelChoiceField(
         queryset=OrgUnit.objects.none(),
@@ -139,7 +140,9 @@ class OrganizationSettingsForm(forms.ModelForm):
 
 
 class AcceptInvitationForm(forms.Form):
-    full_name = forms.CharField(max_length=150, label="Your name")
+    full_name = forms.CharField(
+        max_length=150, label="Your name", validators=[validate_single_line]
+    )
     password1 = forms.CharField(
         label="Choose a password",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -157,4 +160,6 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=150, label="Your name")
+    full_name = forms.CharField(
+        max_length=150, label="Your name", validators=[validate_single_line]
+    )

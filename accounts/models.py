@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from tree_queries.models import TreeNode
 
+from accounts.validators import validate_single_line
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -39,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Logs in with an email; belongs to organizations through Membership."""
 
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
     is_staff = models.BooleanField(default=False, help_text="May log into the Django admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -63,6 +65,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.full_name or self.email.split("@")[0]
+
+    def save(self, *args, **kwargs) -> None:
+        # `set_password` leaves the raw password in `_password` until the save (Django's own
+        # hook for password validators); a hash upgrade on login clears it first. So this is
+        # the one place every real password change or reset passes: the profile form, the
+        # reset link, the admin, `changepassword`. A new password revokes the API tokens.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
 
 
 def validate_timezone(value: str) -> None:
@@ -98,7 +112,7 @@ class Organization(models.Model):
         BIWEEKLY = "biweekly", "Every two weeks"
         OFF = "off", "Off"
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     checkin_weekday = models.PositiveSmallIntegerField(
@@ -157,7 +171,7 @@ class OrgUnit(TenantModel, TreeNode):
         DEPARTMENT = "department", "Department"
         TEAM = "team", "Team"
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TEAM)
     lead = models.ForeignKey(
         "Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_units"
@@ -231,6 +245,15 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _unusable_token_hash() -> str:
+    """Default for rows made without `issue_token()`: the hash of a token nobody knows."""
+    return hash_token(_new_token())
+
+
 class Invitation(TenantModel):
     """An emailed link; the invitee sets a password and becomes a member."""
 
@@ -240,7 +263,8 @@ class Invitation(TenantModel):
     invited_by = models.ForeignKey(
         Membership, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    # Only the SHA-256 of the emailed token is stored; `issue_token()` returns the raw value.
+    token_hash = models.CharField(max_length=64, unique=True, default=_unusable_token_hash)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -261,9 +285,12 @@ class Invitation(TenantModel):
             and self.expires_at > timezone.now()
         )
 
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    def issue_token(self) -> str:
+        """A fresh secret for the emailed link (an older link stops working). The raw value
+        is returned (and kept on `raw_token` for this instance only), never stored."""
+        self.raw_token = _new_token()
+        self.token_hash = hash_token(self.raw_token)
+        return self.raw_token
 
 
 class ApiToken(models.Model):
@@ -276,9 +303,17 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty: never expires (API_TOKEN_TTL_DAYS=0)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Organization, OrgUnit, User
+from accounts.models import Invitation, Membership, Organization, OrgUnit, User, hash_token
 
 
 def units_for_org(*, organization: Organization) -> list[OrgUnit]:
@@ -160,9 +160,10 @@ def get_invitation(*, organization: Organization, pk) -> Invitation:
 
 
 def get_invitation_by_token(*, token: str) -> Invitation | None:
-    """The invitation behind an emailed link (the token is the secret), or None."""
+    """The invitation behind an emailed link, or None. Only the token's SHA-256 is stored,
+    so the lookup is by hash (a database leak does not hand out working links)."""
     return (
-        Invitation.objects.filter(token=token)
+        Invitation.objects.filter(token_hash=hash_token(token))
         .select_related("organization", "invited_by__user", "unit")
         .first()
     )

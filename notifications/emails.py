@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import css_inline
 from django.conf import settings
 from django.core import signing
@@ -13,6 +15,14 @@ from accounts.models import Membership, Organization
 from notifications.models import Kind
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# Unsubscribe links carry their signing time; older than this they no longer work (a page
+# says so and points to the settings page). Every email carries a fresh link.
+UNSUBSCRIBE_MAX_AGE_DAYS = 60
+
+
+class UnsubscribeLinkExpired(Exception):
+    """A genuine unsubscribe link, signed longer ago than UNSUBSCRIBE_MAX_AGE_DAYS."""
+
 
 SUBJECTS = {
     Kind.REMINDER: "Check-in due: {count} key result{plural} this week",
@@ -38,16 +48,21 @@ _inliner = css_inline.CSSInliner(load_remote_stylesheets=False)
 
 
 def unsubscribe_token(*, membership: Membership, kind: str) -> str:
-    """A signed, login-free token naming one member and one kind of email."""
+    """A signed, timestamped, login-free token naming one member and one kind of email."""
     return signing.dumps(
         {"o": membership.organization_id, "m": membership.pk, "k": kind}, salt=UNSUBSCRIBE_SALT
     )
 
 
 def read_unsubscribe_token(token: str) -> dict | None:
-    """The token's payload, or None when it was tampered with or is not ours."""
+    """The token's payload, or None when it was tampered with or is not ours; raises
+    `UnsubscribeLinkExpired` for a real link past its lifetime."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = signing.loads(
+            token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=UNSUBSCRIBE_MAX_AGE_DAYS)
+        )
+    except signing.SignatureExpired as exc:
+        raise UnsubscribeLinkExpired from exc
     except signing.BadSignature:
         return None
     if not isinstance(data, dict) or not {"o", "m", "k"} <= data.keys():

@@ -79,7 +79,11 @@ def notification_settings(request, org_slug: str):
 @csrf_exempt  # RFC 8058: mail providers POST here without a session; the signed token is the key
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, org_slug: str, token: str):
-    data = emails.read_unsubscribe_token(token)
+    try:
+        data = emails.read_unsubscribe_token(token)
+    except emails.UnsubscribeLinkExpired:
+        context = {"expired": True, "max_age_days": emails.UNSUBSCRIBE_MAX_AGE_DAYS}
+        return render(request, "notifications/unsubscribe_invalid.html", context, status=410)
     organization = Organization.objects.filter(slug=org_slug).first()
     if data is None or organization is None or data["o"] != organization.pk:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)

@@ -20,7 +20,8 @@ IS_PRODUCTION = CAIRN_ENV == "production"
 INSECURE_SECRET = "dev-insecure-secret-key-change-me-0123456789abcdefghijklmnop"
 
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET)
-DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
+# Off unless asked for: `make run` exports DEBUG=1; the Docker image sets CAIRN_ENV=production.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -36,6 +37,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, no CDN
+    "axes",  # login lockout (web, admin, API token endpoint)
+    "csp",
     "django_htmx",
     "template_partials",
     "django_celery_beat",
@@ -46,6 +50,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the URL or touches the database: NUL/control characters → 400.
+    "okr_project.middleware.RejectControlCharactersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into our lockout page
 ]
 
 ROOT_URLCONF = "okr_project.urls"
@@ -88,6 +96,33 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",  # django-axes: refuses while locked out; first
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout (django-axes, see docs/security.md): 5 failed logins for one email from one client
+# lock that pair out for 15 minutes, on the login page, the admin and POST /api/v1/auth/token/.
+# Unknown emails count exactly like known ones, so the answer never tells which exist.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field; the API passes `email`
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_VERBOSE = False
+# Password reset requests: at most this many per client IP and per email address an hour;
+# beyond that the form answers "too many requests" for known and unknown emails alike.
+PASSWORD_RESET_RATE = env.int("PASSWORD_RESET_RATE", default=5)
+# Reverse proxies in front of the app. 0: X-Forwarded-For is ignored and REMOTE_ADDR is the
+# client (a client can forge the header). N: the N-th address from the right is the client.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# Personal API tokens expire after this many days (0 = never); a user may hold this many live
+# tokens, and minting one more revokes the oldest.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+API_TOKEN_MAX_ACTIVE = env.int("API_TOKEN_MAX_ACTIVE", default=20)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,7 +193,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["okr_project.parsers.SafeJSONParser"],
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ProblemAwareAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -192,13 +228,12 @@ SPECTACULAR_SETTINGS = {
         "ObjectiveStatusEnum": "okrs.models.Status",
         "RiskScaleEnum": "okrs.models.Risk.Scale",
     },
-    # Swagger UI's JS/CSS come from this URL. No CDN is allowed here and
-    # drf-spectacular-sidecar is not installed: point it at a local copy of swagger-ui-dist
-    # (e.g. /static/vendor/swagger-ui) to use /api/docs/ offline.
-    "SWAGGER_UI_DIST": env.str(
-        "SWAGGER_UI_DIST", default="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
-    ),
-    "SWAGGER_UI_FAVICON_HREF": env.str("SWAGGER_UI_FAVICON_HREF", default="/static/img/cairn.svg"),
+    # Swagger UI's JS/CSS are our own static files (drf-spectacular-sidecar): no CDN, and
+    # the CSP below allows scripts from 'self' only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {
@@ -211,9 +246,28 @@ LOGGING = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp 4): every script is a file of ours ('self'), no inline
+# script, no eval (htmx runs with allowEval false, see base.html). Styles allow 'unsafe-inline'
+# only for style *attributes* (progress bar widths, Swagger UI); see docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Outside production, WhiteNoise finds static files in the apps (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 
 if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

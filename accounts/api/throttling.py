@@ -9,12 +9,18 @@ from __future__ import annotations
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.lockout import client_ip
 from accounts.models import ApiToken
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request) -> str:
+        # One rule for "the client's address" (also used by the login lockout): a forged
+        # X-Forwarded-For is ignored unless NUM_PROXIES says a proxy of ours sets it.
+        return client_ip(request) or ""
 
 
 class TokenOrUserRateThrottle(_SettingsRateThrottle):

@@ -3,6 +3,11 @@
 Only the SHA-256 of a token is stored (`ApiToken.key_hash`); the raw value is returned once,
 by `create_api_token`, and never again. `prefix` (the first characters) lets people tell
 their tokens apart on the settings page.
+
+Lifetime: a token expires `API_TOKEN_TTL_DAYS` after creation (0 = never); a new password
+revokes every token of the user (`User.save`); a user holds at most `API_TOKEN_MAX_ACTIVE`
+live tokens, and minting one more revokes the oldest live ones (so a script that asks for a
+token on every run cannot pile up thousands of valid secrets).
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +29,13 @@ PREFIX_LENGTH = 12
 # Writing last_used_at on every request would turn each read into a write; a minute is
 # precise enough for "is this token still in use?".
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def live_tokens_q() -> Q:
+    """Not revoked and not expired (the one definition of a usable token)."""
+    return Q(revoked_at__isnull=True) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
 
 
 def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
@@ -38,10 +51,24 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     if len(name) > 80:
         raise ValidationError({"name": "Keep the name under 80 characters."})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=raw[:PREFIX_LENGTH], key_hash=hash_token(raw))
+    now = timezone.now()
+    days = settings.API_TOKEN_TTL_DAYS
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=raw[:PREFIX_LENGTH],
+        key_hash=hash_token(raw),
+        expires_at=now + timedelta(days=days) if days else None,
+    )
     with transaction.atomic():
+        # Lock the user's row: two concurrent mints cannot both stay under the cap.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         token.full_clean()
         token.save()
+        live = ApiToken.objects.filter(live_tokens_q(), user=user).order_by("-created_at", "-pk")
+        over = list(live.values_list("pk", flat=True)[settings.API_TOKEN_MAX_ACTIVE :])
+        if over:
+            ApiToken.objects.filter(pk__in=over).update(revoked_at=now)
     return token, raw
 
 
@@ -62,12 +89,13 @@ def revoke_api_token(*, token: ApiToken) -> ApiToken:
 
 
 def authenticate_api_token(raw: str) -> ApiToken | None:
-    """The live token matching `raw` (with its active user), or None."""
+    """The live (not revoked, not expired) token matching `raw`, with its active user, or
+    None."""
     if not raw:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(live_tokens_q(), key_hash=hash_token(raw), user__is_active=True)
         .first()
     )
     if token is None:

@@ -48,7 +48,11 @@ class TokenObtainView(generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = authenticate(request, email=data["email"].lower(), password=data["password"])
+        # The Django request, not DRF's wrapper: the lockout (django-axes) marks it, and its
+        # middleware turns a lockout into a 429 with the same message as the login page.
+        user = authenticate(
+            request._request, email=data["email"].lower(), password=data["password"]
+        )
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": ["Email or password is wrong."]})
         token, raw = create_api_token(user=user, name=data.get("name") or "API")

@@ -14,8 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Organization, OrgUnit, Role, User, _new_token
+from accounts.models import Invitation, Membership, Organization, OrgUnit, Role, User
 from accounts.services.common import require_admin, require_same_org
+from accounts.tasks import send_invitation
+from accounts.validators import clean_single_line
 
 INVITATION_DAYS = 14
 
@@ -29,19 +31,20 @@ def _clean_email(email: str) -> str:
     return email
 
 
-def invitation_url(invitation: Invitation) -> str:
+def invitation_url(raw_token: str) -> str:
     """Absolute link to the accept page (emails leave the request, so use SITE_URL)."""
-    path = reverse("accounts:accept_invitation", kwargs={"token": invitation.token})
+    path = reverse("accounts:accept_invitation", kwargs={"token": raw_token})
     return f"{settings.SITE_URL}{path}"
 
 
-def send_invitation_email(invitation: Invitation) -> None:
-    """Email the invitation link, as text plus simple HTML."""
+def send_invitation_email(invitation: Invitation, raw_token: str) -> None:
+    """Email the invitation link, as text plus simple HTML. Only the hash of the token is
+    stored, so the raw value comes from `invite_member` (through the Celery task)."""
     context = {
         "invitation": invitation,
         "organization": invitation.organization,
         "inviter": invitation.invited_by.name if invitation.invited_by else "",
-        "url": invitation_url(invitation),
+        "url": invitation_url(raw_token),
         "days": INVITATION_DAYS,
     }
     subject = f"You are invited to {invitation.organization.name} on Cairn"
@@ -90,13 +93,16 @@ def invite_member(
         if invitation is None:
             invitation = Invitation(organization=organization, email=email)
         # A fresh token on re-send: an older leaked link stops working.
-        invitation.token = _new_token()
+        raw_token = invitation.issue_token()
         invitation.role = role
         invitation.unit = unit
         invitation.invited_by = actor
         invitation.expires_at = now + timedelta(days=INVITATION_DAYS)
         invitation.save()
-        transaction.on_commit(lambda: send_invitation_email(invitation))
+        # After commit, from a retrying task: a mail failure never undoes (or half-does) the
+        # invitation, and the admin can re-send. `robust`: an eager run that still fails is
+        # logged instead of turning the committed invite into a 500.
+        transaction.on_commit(lambda: send_invitation.delay(invitation.pk, raw_token), robust=True)
     return invitation
 
 
@@ -134,7 +140,7 @@ def accept_invitation(
                 raise ValidationError(
                     "An account with this email already exists. Log in to accept the invitation."
                 )
-            full_name = (full_name or "").strip()
+            full_name = clean_single_line(full_name, field="full_name")
             if not full_name:
                 raise ValidationError({"full_name": "Tell us your name."})
             candidate = User(email=invitation.email, full_name=full_name[:150])

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts.models import Membership, Organization, OrgUnit, Role, User
 from accounts.services.common import UNSET, require_admin, require_same_org
+from accounts.validators import clean_single_line
 
 SETTINGS_FIELDS = (
     "name",
@@ -139,7 +140,7 @@ def update_organization_settings(
 @transaction.atomic
 def update_profile(*, user: User, full_name: str) -> User:
     """A person edits their own display name."""
-    full_name = (full_name or "").strip()
+    full_name = clean_single_line(full_name, field="full_name")
     if not full_name:
         raise ValidationError({"full_name": "Tell us your name."})
     user.full_name = full_name[:150]

@@ -9,6 +9,7 @@ from django.db.models import ProtectedError
 from accounts.models import Membership, Organization, OrgUnit
 from accounts.selectors import unit_subtree_ids
 from accounts.services.common import UNSET, require_admin, require_same_org
+from accounts.validators import clean_single_line
 
 
 def _check_name_free(
@@ -29,7 +30,7 @@ def _check_lead(organization: Organization, lead: Membership | None) -> None:
 
 
 def _clean_name(name: str) -> str:
-    name = (name or "").strip()
+    name = clean_single_line(name, field="name")
     if not name:
         raise ValidationError({"name": "Give the unit a name."})
     if len(name) > 120:

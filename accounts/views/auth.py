@@ -14,13 +14,24 @@ from django.urls import reverse_lazy
 
 from accounts import selectors, services
 from accounts.forms import AcceptInvitationForm, ProfileForm, apply_errors
+from accounts.lockout import password_reset_allowed
 from accounts.models import User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+RESET_LIMIT_MESSAGE = (
+    "Too many password reset requests from here or for this address. "
+    "Check your inbox (and spam folder) for the link we sent, or try again in an hour."
+)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's view; the emailed link is built from SITE_URL, read when the mail is sent."""
+    """Django's view; the emailed link is built from SITE_URL, read when the mail is sent.
+
+    Requests are limited per client IP and per email (`accounts.lockout`); past the limit
+    the form says so, for known and unknown addresses alike, and sends nothing.
+    """
 
     html_email_template_name = "registration/password_reset_email.html"
     email_template_name = "registration/password_reset_email.txt"
@@ -28,6 +39,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(None, RESET_LIMIT_MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
 
@@ -101,7 +115,7 @@ def profile(request):
             messages.success(request, "Your name was saved.")
             return redirect("accounts:profile")
     if action == "password" and password_form.is_valid():
-        password_form.save()
+        password_form.save()  # revokes the user's API tokens (User.save)
         # Keep this session logged in; other sessions end with the old password.
         update_session_auth_hash(request, password_form.user)
         messages.success(request, "Your password was changed.")

@@ -1,4 +1,7 @@
 // Small progressive enhancements; every page works without this file.
+// The Content-Security-Policy allows scripts from our own files only: no inline <script>, no
+// on*= attributes, no hx-on (htmx runs with allowEval false). Behaviour is attached here by
+// event delegation on data attributes and classes.
 document.addEventListener("htmx:afterSwap", (event) => {
   const focusTarget = event.detail.target.querySelector("[autofocus]");
   if (focusTarget) focusTarget.focus();
@@ -8,3 +11,26 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset && event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 }, true);
+// <select data-autosubmit> submits its form on change (the org switcher).
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  if (field.matches && field.matches("select[data-autosubmit]") && field.form) {
+    field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+  }
+});
+// <input data-select-on-focus> selects its whole value (a new API token, to copy it).
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches && event.target.matches("input[data-select-on-focus]")) {
+    event.target.select();
+  }
+});
+// Alignment tree: a .node-toggle button opens/closes the list named by aria-controls
+// (htmx loads the children on the first click).
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest && event.target.closest(".node-toggle[aria-controls]");
+  if (!toggle) return;
+  const open = toggle.getAttribute("aria-expanded") === "true";
+  toggle.setAttribute("aria-expanded", String(!open));
+  const list = document.getElementById(toggle.getAttribute("aria-controls"));
+  if (list) list.hidden = open;
+});

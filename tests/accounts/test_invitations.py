@@ -18,7 +18,7 @@ def invite(org, actor, email="new.person@example.com", **kwargs):
 
 
 def accept_url(invitation):
-    return reverse("accounts:accept_invitation", kwargs={"token": invitation.token})
+    return reverse("accounts:accept_invitation", kwargs={"token": invitation.raw_token})
 
 
 def test_invite_sends_text_and_html_email_with_site_link(
@@ -31,7 +31,7 @@ def test_invite_sends_text_and_html_email_with_site_link(
     [message] = mail.outbox
     assert message.to == ["new.person@example.com"]
     assert "Acme Test" in message.subject
-    link = f"https://cairn.example.org/accounts/invitations/{invitation.token}/"
+    link = f"https://cairn.example.org/accounts/invitations/{invitation.raw_token}/"
     assert link in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and link in html
@@ -54,12 +54,14 @@ def test_reinviting_pending_email_refreshes_the_same_invitation(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = invite(org, admin_membership)
-        old_token = first.token
+    old_token = first.raw_token
+    with django_capture_on_commit_callbacks(execute=True):
         second = invite(org, admin_membership, role=Role.CHAMPION)
     assert first.pk == second.pk
-    assert second.token != old_token and second.role == Role.CHAMPION
+    assert second.raw_token != old_token and second.role == Role.CHAMPION
     assert Invitation.objects.count() == 1
     assert len(mail.outbox) == 2
+    assert second.raw_token in mail.outbox[1].body and old_token not in mail.outbox[1].body
 
 
 def test_member_cannot_invite(org, member_membership):

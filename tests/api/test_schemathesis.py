@@ -77,7 +77,8 @@ def test_api_conforms_to_its_openapi_schema(settings, wsgi_requests_share_the_te
         )
         for name, model in ID_SOURCES.items()
     }
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # The schema is for logged-in callers only (SERVE_PERMISSIONS): fetch it with the token.
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application, headers=headers)
 
     failures: list[str] = []
     for result in schema.get_all_operations():
