@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.shortcuts import render
 from django.urls import reverse
 
 from accounts import services
 from accounts.forms import OrganizationSettingsForm
-from accounts.models import Organization
 from accounts.tenancy import org_required
-from accounts.views.common import forbidden, save_form
+from accounts.views.common import admins_only, save_form
 
 
 @org_required
@@ -17,10 +18,9 @@ def org_settings(request, org_slug: str):
     organization = request.organization
     is_admin = request.membership.is_admin
     if request.method == "POST" and not is_admin:
-        return forbidden(request)
+        return admins_only(request)
     # The form validates a copy: the request's organization stays untouched on errors.
-    copy = Organization.objects.get(pk=organization.pk)
-    form = OrganizationSettingsForm(request.POST or None, instance=copy)
+    form = OrganizationSettingsForm(request.POST or None, instance=copy.copy(organization))
     if request.method == "POST" and form.is_valid():
         response = save_form(
             request,
