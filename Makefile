@@ -53,8 +53,9 @@ browser-deps:  ## Install Debian's Chromium for the browser tests (needs root)
 screenshots: install  ## Regenerate docs/screenshots/*.png from the demo data
 	$(PY) -m pytest -p no:randomly tests/browser/test_screenshots.py --screenshots
 
-bench: install  ## Timings on a large seeded company (see docs/benchmarks.md)
-	$(PY) manage.py bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cairn_bench
+bench: install  ## Seed `bench` (BENCH_EMPLOYEES, default 10000) in cairn_bench; time pages over HTTP
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_http --write docs/benchmarks.md
 
 worker: install  ## A Celery worker (needs CELERY_BROKER_URL)
 	$(VENV)/bin/celery -A okr_project worker -l info

@@ -1,8 +1,10 @@
-"""`manage.py bench`: timings and query counts on a large seeded company.
+"""`manage.py bench`: a quick in-process profile on the seeded `bench` company.
 
-Seeds the `bench` organization once (okrs/benchdata.py), then requests the main pages and API
-lists in-process with Django's test client, and times the check-in service. Prints a Markdown
-table; `--write docs/benchmarks-latest.md` saves it. Bounded: a fixed number of requests.
+Seeds the `bench` organization once (okrs/benchdata.py, the generator behind
+`seed_demo --employees N`), then requests the main pages and API lists in-process with Django's
+test client, and times the check-in service. Prints a Markdown table; `--write FILE` saves it.
+Bounded: a fixed number of requests. The real-HTTP benchmark is `manage.py bench_http`
+(`make bench`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership, Organization, OrgUnit, Role
-from okrs.benchdata import Size, build_bench_company
+from okrs.benchdata import seed_bench
 from okrs.models import Cycle, KeyResult, Objective
 
 
@@ -29,13 +31,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=15, help="requests per target")
         parser.add_argument("--write", default="", help="also write the Markdown table here")
-        parser.add_argument("--departments", type=int, default=Size.departments)
+        parser.add_argument("--employees", type=int, default=2000, help="size of `bench`")
 
-    def handle(self, *args, repeat: int, write: str, departments: int, **options):
+    def handle(self, *args, repeat: int, write: str, employees: int, **options):
         if "testserver" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS.append("testserver")
         started = time.perf_counter()
-        org = build_bench_company(Size(departments=departments))
+        org = seed_bench(employees).organization
         seed_seconds = time.perf_counter() - started
         rows = [self._sizes(org, seed_seconds)]
         results = []
