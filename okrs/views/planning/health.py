@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from accounts.models import OrgUnit, Role
+from accounts.models import Role
+from accounts.selectors import get_unit
 from accounts.tenancy import org_required
 from okr_project.web import forbidden, paginate
 from okrs import policy, selectors
+from okrs.forms.base import units_of
 from okrs.views.planning.cycles import switched_cycle
 
 WHOLE_COMPANY_ROLES = (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION)
@@ -29,7 +31,7 @@ def sees_whole_company(viewer) -> bool:
 
 def health_units(viewer):
     """Units the viewer may pick: all for admins/executives/champions, else the led ones."""
-    units = OrgUnit.objects.filter(organization_id=viewer.organization_id).order_by("name")
+    units = units_of(viewer.organization)
     if sees_whole_company(viewer):
         return list(units)
     return [u for u in units if u.pk in policy.unit_ids_led_by(viewer)]
@@ -43,7 +45,7 @@ def _scope_unit(request, units):
     if raw:
         if not raw.isdigit():
             return None, "bad"
-        unit = get_object_or_404(OrgUnit, organization=request.organization, pk=int(raw))
+        unit = get_unit(organization=request.organization, pk=int(raw))
         return (unit, None) if policy.can_view_health(viewer, unit) else (None, "forbidden")
     if sees_whole_company(viewer):
         return None, None

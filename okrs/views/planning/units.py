@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from accounts.models import OrgUnit
+from accounts.selectors import get_unit, units_for_org
 from accounts.tenancy import org_required
 from okr_project.web import paginate
 from okrs import policy, selectors
 from okrs.views.planning.common import resolve_cycle
 
 
-def units_in_org(organization):
-    """Every unit of the organization in tree order (one query, recursive CTE)."""
-    return (
-        OrgUnit.objects.with_tree_fields()
-        .filter(organization=organization)
-        .select_related("lead__user")
-        .annotate(member_count=Count("members", distinct=True))
-    )
-
-
 @org_required
 def unit_list(request, org_slug):
-    units = list(units_in_org(request.organization))
+    units = units_for_org(organization=request.organization)  # tree order, member counts
     return render(request, "okrs/planning/unit_list.html", {"units": units})
 
 
 @org_required
 def unit_detail(request, org_slug, unit_id):
-    unit = get_object_or_404(
-        OrgUnit.objects.select_related("lead__user", "parent"),
-        organization=request.organization,
-        pk=unit_id,
-    )
+    unit = get_unit(organization=request.organization, pk=unit_id)
     viewer = request.membership
     cycle = resolve_cycle(request, None)
     overview = stale = None
