@@ -39,6 +39,12 @@ class CycleSwitchForm(forms.Form):
 class AlignmentFilterForm(forms.Form):
     """GET filters of the alignment tree; empty means "all"."""
 
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Title",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search titles"}),
+    )
     unit = forms.ModelChoiceField(queryset=None, required=False, label="Unit", empty_label="All")
     owner = MemberChoiceField(queryset=None, required=False, label="Owner", empty_label="Anyone")
     status = forms.ChoiceField(
@@ -54,7 +60,7 @@ class AlignmentFilterForm(forms.Form):
     @property
     def is_filtering(self) -> bool:
         return self.is_valid() and any(
-            self.cleaned_data.get(k) for k in ("unit", "owner", "status")
+            self.cleaned_data.get(k) for k in ("q", "unit", "owner", "status")
         )
 
 

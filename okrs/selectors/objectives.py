@@ -5,7 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.http import Http404
 
 from accounts.models import Membership, Organization, OrgUnit
@@ -30,8 +45,10 @@ def objectives_for_cycle(
     unit: OrgUnit | None = None,
     owner: Membership | None = None,
     status: str | None = None,
+    search: str = "",
 ) -> QuerySet[Objective]:
-    """Visible objectives of a cycle with owner, unit, parent and KRs loaded (3 queries)."""
+    """Visible objectives of a cycle with owner, unit, parent and KRs loaded (3 queries);
+    `search` matches titles (case-insensitive, in SQL)."""
     qs = (
         Objective.objects.filter(organization=organization, cycle=cycle)
         .filter(visible_objectives_q(viewer))
@@ -46,6 +63,8 @@ def objectives_for_cycle(
         qs = qs.filter(owner=owner)
     if status:
         qs = qs.filter(status=status)
+    if search.strip():
+        qs = qs.filter(title__icontains=search.strip())
     return qs.order_by(level_rank(), "title", "id")
 
 
@@ -96,17 +115,157 @@ def parent_candidates(
     return qs.select_related("owner__user", "unit").order_by(level_rank(), "title")
 
 
+# Alignment chains are at most this many levels deep (the company objective is level 1);
+# the objective service refuses a deeper one. Trees are still built iteratively, so rows
+# written around the service (a 60-deep chain made in SQL) render too.
+MAX_ALIGNMENT_DEPTH = 8
+# `?expand=all` renders at most this many objectives; above it the page says so and stays lazy.
+EXPAND_ALL_LIMIT = 500
+
+
 @dataclass
 class AlignmentNode:
-    """One objective in the alignment tree with its (visible) aligned children."""
+    """One objective in the alignment tree; `child_count` counts the aligned objectives the
+    viewer may see, `children` holds those loaded (empty until expanded)."""
 
     objective: Objective
     children: list[AlignmentNode] = field(default_factory=list)
     depth: int = 0
+    child_count: int = 0
 
     @property
-    def key_results(self) -> list[KeyResult]:
-        return list(self.objective.key_results.all())
+    def has_children(self) -> bool:
+        return self.child_count > 0
+
+
+def visible_child_count(viewer: Membership | None) -> Coalesce:
+    """Annotation: how many objectives aligned to the row the viewer may see (a correlated
+    subquery, so a page of nodes costs one query however many children they have)."""
+    children = (
+        Objective.objects.filter(parent_id=OuterRef("pk"), cycle_id=OuterRef("cycle_id"))
+        .filter(visible_objectives_q(viewer))
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(children, output_field=IntegerField()), Value(0))
+
+
+def _tree_rows(organization: Organization, cycle: Cycle, viewer: Membership | None):
+    return (
+        Objective.objects.filter(organization=organization, cycle=cycle)
+        .filter(visible_objectives_q(viewer))
+        .select_related("owner__user", "unit")
+        .annotate(child_count=visible_child_count(viewer))
+    )
+
+
+def _node_order() -> tuple:
+    return (level_rank(), Lower("title"), "id")
+
+
+def alignment_roots(
+    *, organization: Organization, cycle: Cycle, viewer: Membership | None
+) -> QuerySet[Objective]:
+    """The first level of the tree: visible objectives aligned to nothing the viewer may see
+    in this cycle (company objectives and orphans), each with `child_count`. One query per
+    page; the caller paginates."""
+    visible_parent = Objective.objects.filter(
+        pk=OuterRef("parent_id"), cycle_id=OuterRef("cycle_id")
+    ).filter(visible_objectives_q(viewer))
+    return (
+        _tree_rows(organization, cycle, viewer)
+        .filter(Q(parent__isnull=True) | ~Exists(visible_parent))
+        .order_by(*_node_order())
+    )
+
+
+def alignment_children(
+    *, organization: Organization, parent: Objective, viewer: Membership | None
+) -> QuerySet[Objective]:
+    """The visible objectives aligned directly to `parent` (whose visibility the caller has
+    checked), each with `child_count`, in tree order; the caller paginates."""
+    return (
+        _tree_rows(organization, parent.cycle, viewer)
+        .filter(parent_id=parent.pk)
+        .order_by(*_node_order())
+    )
+
+
+def nodes_from(objectives, *, depth: int = 0) -> list[AlignmentNode]:
+    """Wrap annotated rows (from `alignment_roots` / `alignment_children`) as nodes."""
+    return [
+        AlignmentNode(objective=o, depth=depth, child_count=getattr(o, "child_count", 0))
+        for o in objectives
+    ]
+
+
+@dataclass
+class ExpandedTree:
+    """`?expand=all`: every visible objective of the cycle nested, or `truncated` when the
+    cycle has more than `limit` of them (then `roots` is empty and the page stays lazy)."""
+
+    roots: list[AlignmentNode]
+    truncated: bool
+    limit: int
+
+
+def expanded_tree(
+    *,
+    organization: Organization,
+    cycle: Cycle,
+    viewer: Membership | None,
+    limit: int = EXPAND_ALL_LIMIT,
+) -> ExpandedTree:
+    """The whole visible tree of a cycle in one query, if it has at most `limit` objectives.
+
+    Nested iteratively (no recursion, whatever the depth, safe against a corrupted cyclic
+    chain): objectives whose parent is not visible (or who have none) are roots.
+    """
+    rows = list(
+        Objective.objects.filter(organization=organization, cycle=cycle)
+        .filter(visible_objectives_q(viewer))
+        .select_related("owner__user", "unit")
+        .order_by(*_node_order())[: limit + 1]
+    )
+    if len(rows) > limit:
+        return ExpandedTree(roots=[], truncated=True, limit=limit)
+    return ExpandedTree(roots=nest(rows), truncated=False, limit=limit)
+
+
+def nest(objectives: list[Objective]) -> list[AlignmentNode]:
+    """Nest loaded objectives by `parent_id` (kept in the given order) without recursion;
+    sets `depth` and `child_count`. Rows on a cycle (impossible through the service) are
+    attached once, at the first place they are reached, and the rest become roots."""
+    nodes = {o.pk: AlignmentNode(objective=o) for o in objectives}
+    children: dict[int, list[AlignmentNode]] = {}
+    for o in objectives:
+        if o.parent_id in nodes and o.parent_id != o.pk:
+            children.setdefault(o.parent_id, []).append(nodes[o.pk])
+    roots = [nodes[o.pk] for o in objectives if o.parent_id not in nodes or o.parent_id == o.pk]
+    placed: set[int] = set()
+
+    def walk(start: list[AlignmentNode]) -> None:
+        stack = [(node, 0) for node in reversed(start)]
+        while stack:
+            node, depth = stack.pop()
+            if node.objective.pk in placed:
+                continue
+            placed.add(node.objective.pk)
+            node.depth = depth
+            node.children = [
+                c for c in children.get(node.objective.pk, []) if c.objective.pk not in placed
+            ]
+            node.child_count = len(node.children)
+            stack.extend((child, depth + 1) for child in reversed(node.children))
+
+    walk(roots)
+    for o in objectives:  # members of a parent loop: no root reaches them
+        if o.pk not in placed:
+            roots.append(nodes[o.pk])
+            walk([nodes[o.pk]])
+    return roots
 
 
 def alignment_tree(
@@ -115,47 +274,69 @@ def alignment_tree(
     cycle: Cycle,
     viewer: Membership | None,
     root: Objective | int | None = None,
+    depth: int = 1,
 ) -> list[AlignmentNode]:
-    """The cycle's visible objectives nested by alignment (3 queries, any size).
-
-    Objectives whose parent is not visible to the viewer (or has none) are roots. With
-    `root`, only that objective's subtree (empty if it is not visible).
-    """
-    objectives = list(objectives_for_cycle(organization=organization, cycle=cycle, viewer=viewer))
-    nodes = {o.pk: AlignmentNode(objective=o) for o in objectives}
-    roots: list[AlignmentNode] = []
-    for o in objectives:
-        parent = nodes.get(o.parent_id)
-        (parent.children if parent is not None else roots).append(nodes[o.pk])
-    order = {lv: rank for lv, rank in LEVEL_RANK.items()}
-
-    def finish(node: AlignmentNode, depth: int, seen: set[int]) -> None:
-        node.depth = depth
-        seen.add(node.objective.pk)
-        node.children.sort(key=lambda n: (order[n.objective.level], n.objective.title.lower()))
-        for child in node.children:
-            if child.objective.pk not in seen:
-                finish(child, depth + 1, seen)
-
-    roots.sort(key=lambda n: (order[n.objective.level], n.objective.title.lower()))
-    for node in roots:
-        finish(node, 0, set())
+    """The tree `depth` levels deep from the roots (or from `root`'s children when given;
+    empty if `root` is not a visible objective of the cycle), every node with its visible
+    `child_count`. One query per level, never recursion."""
     if root is not None:
         root_id = root if isinstance(root, int) else root.pk
-        node = nodes.get(root_id)
-        if node is None:
+        parent = (
+            Objective.objects.filter(organization=organization, cycle=cycle, pk=root_id)
+            .filter(visible_objectives_q(viewer))
+            .first()
+        )
+        if parent is None:
             return []
-        finish(node, 0, set())
-        return [node]
-    return roots
+        level = nodes_from(
+            alignment_children(organization=organization, parent=parent, viewer=viewer)
+        )
+    else:
+        level = nodes_from(alignment_roots(organization=organization, cycle=cycle, viewer=viewer))
+    expand_levels(level, organization=organization, cycle=cycle, viewer=viewer, depth=depth)
+    return level
+
+
+def expand_levels(
+    nodes: list[AlignmentNode],
+    *,
+    organization: Organization,
+    cycle: Cycle,
+    viewer: Membership | None,
+    depth: int,
+    per_parent: int | None = None,
+) -> None:
+    """Load `depth - 1` more levels below `nodes` (one query per level, iterative), at most
+    `per_parent` children under each node when given (a window function, in SQL)."""
+    frontier = nodes
+    for level in range(1, max(depth, 1)):
+        parents = {n.objective.pk: n for n in frontier if n.child_count}
+        if not parents:
+            return
+        rows = _tree_rows(organization, cycle, viewer).filter(parent_id__in=list(parents))
+        if per_parent:
+            rows = rows.annotate(
+                sibling_rank=Window(
+                    RowNumber(), partition_by=[F("parent_id")], order_by=list(_node_order())
+                )
+            ).filter(sibling_rank__lte=per_parent)
+        rows = rows.order_by(*_node_order())
+        frontier = []
+        for node in nodes_from(rows, depth=level):
+            parents[node.objective.parent_id].children.append(node)
+            frontier.append(node)
 
 
 def flatten_tree(nodes: list[AlignmentNode]) -> list[AlignmentNode]:
     """Depth-first list of the nodes (handy for templates without recursion)."""
     out: list[AlignmentNode] = []
     stack = list(reversed(nodes))
+    seen: set[int] = set()
     while stack:
         node = stack.pop()
+        if node.objective.pk in seen:
+            continue
+        seen.add(node.objective.pk)
         out.append(node)
         stack.extend(reversed(node.children))
     return out

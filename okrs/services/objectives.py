@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import Membership, Organization, OrgUnit
 from okrs import policy
 from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Rollup, Status
+from okrs.selectors.objectives import MAX_ALIGNMENT_DEPTH
 from okrs.services._common import (
     audit_row,
     check_version,
@@ -84,6 +85,36 @@ def _check_parent(objective: Objective, parent: Objective | None) -> None:
     if chain.filter(pk=objective.pk).exists():
         raise ValidationError(
             {"parent": "That objective is aligned to this one; aligning back would make a loop."}
+        )
+
+
+def _check_depth(objective: Objective, parent: Objective | None) -> None:
+    """An alignment chain is at most MAX_ALIGNMENT_DEPTH levels: the parent's chain, plus
+    this objective and (when it moves) everything aligned below it. Bounded work: at most
+    one query for the chain and one per level below."""
+    if parent is None:
+        return
+    chain = (
+        Objective.objects.tree_filter(
+            organization_id=parent.organization_id, cycle_id=parent.cycle_id
+        )
+        .ancestors(parent, include_self=True)
+        .count()
+    )
+    height, frontier = 1, [objective.pk] if objective.pk else []
+    while frontier and chain + height <= MAX_ALIGNMENT_DEPTH:
+        frontier = list(
+            Objective.objects.filter(
+                organization_id=objective.organization_id, parent_id__in=frontier
+            ).values_list("pk", flat=True)
+        )
+        height += 1 if frontier else 0
+    if chain + height > MAX_ALIGNMENT_DEPTH:
+        raise ValidationError(
+            {
+                "parent": f"Alignment chains are at most {MAX_ALIGNMENT_DEPTH} levels deep; "
+                "align to an objective higher up."
+            }
         )
 
 
@@ -163,6 +194,7 @@ def create_objective(
     )
     _check_parent_visible(actor, parent)
     _validate(objective)
+    _check_depth(objective, parent)
     policy.require(
         policy.can_create_objective(actor, level=level, unit=objective.unit, owner=owner),
         f"You may not create {level} objectives here.",
@@ -209,10 +241,13 @@ def _update_objective(objective, actor, expected_version, fields) -> Objective:
             setattr(current, name, value.strip() if name == "title" and value else value)
         if current.status_override is None:
             current.status_override = ""
-        if current.parent_id != (old_parent.pk if old_parent else None):
+        moved = current.parent_id != (old_parent.pk if old_parent else None)
+        if moved:
             _check_parent_visible(actor, current.parent)
             _lock_chain(current.parent)  # two moves at once serialize (or one gets a 409)
         _validate(current)
+        if moved:
+            _check_depth(current, current.parent)
         after = snapshot(current, AUDITED_FIELDS)
         # Only a real move needs the right to create there: forms resend unchanged values.
         if any(before[k] != after[k] for k in ("level", "unit", "owner")):

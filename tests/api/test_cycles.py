@@ -78,23 +78,53 @@ def test_page_size_is_capped_at_200(admin_membership, org, token_client):
     assert len(body.json()["results"]) == 3
 
 
-def test_alignment_tree_nests_children_with_progress(chart, token_client):
-    body = token_client(chart.owner).get(chart.url(f"cycles/{chart.cycle.pk}/alignment/")).json()
-    assert [n["id"] for n in body] == [chart.company.pk]
-    child = body[0]["children"][0]
+def test_alignment_tree_lists_roots_then_children_with_depth(chart, token_client):
+    client = token_client(chart.owner)
+    body = client.get(chart.url(f"cycles/{chart.cycle.pk}/alignment/")).json()
+    assert body["count"] == 1
+    (root,) = body["results"]
+    assert root["id"] == chart.company.pk and root["child_count"] == 1 and root["children"] == []
+    deep = client.get(chart.url(f"cycles/{chart.cycle.pk}/alignment/?depth=2")).json()
+    child = deep["results"][0]["children"][0]
     assert child["id"] == chart.team_objective.pk and 0 <= child["progress"] <= 1
-    subtree = token_client(chart.owner).get(
-        chart.url(f"cycles/{chart.cycle.pk}/alignment/?root={chart.team_objective.pk}")
+    assert child["parent"] == chart.company.pk
+    below = client.get(
+        chart.url(f"cycles/{chart.cycle.pk}/alignment/?parent={chart.company.pk}")
+    ).json()
+    assert [n["id"] for n in below["results"]] == [chart.team_objective.pk]
+
+
+@pytest.mark.parametrize("query", ["depth=4", "depth=abc", "parent=abc", "depth=-1"])
+def test_alignment_rejects_bad_parameters_with_400(chart, token_client, query):
+    response = token_client(chart.owner).get(
+        chart.url(f"cycles/{chart.cycle.pk}/alignment/?{query}")
     )
-    assert [n["id"] for n in subtree.json()] == [chart.team_objective.pk]
+    assert_problem(response, 400)
+
+
+def test_alignment_children_are_paginated(chart, token_client):
+    for i in range(3):
+        factories.ObjectiveFactory(
+            organization=chart.org, cycle=chart.cycle, owner=chart.owner, parent=chart.company,
+            title=f"Child {i}",
+        )  # fmt: skip
+    url = chart.url(f"cycles/{chart.cycle.pk}/alignment/?parent={chart.company.pk}&page_size=2")
+    body = token_client(chart.owner).get(url).json()
+    assert body["count"] == 4 and len(body["results"]) == 2 and body["next"]
 
 
 def test_alignment_hides_private_objectives(chart, token_client):
-    factories.ObjectiveFactory(
-        organization=chart.org, cycle=chart.cycle, owner=chart.admin, visibility="private"
-    )
-    body = token_client(chart.bystander).get(chart.url(f"cycles/{chart.cycle.pk}/alignment/"))
-    assert [n["id"] for n in body.json()] == [chart.company.pk]
+    secret = factories.ObjectiveFactory(
+        organization=chart.org, cycle=chart.cycle, owner=chart.admin, visibility="private",
+        parent=chart.company,
+    )  # fmt: skip
+    client = token_client(chart.bystander)
+    body = client.get(chart.url(f"cycles/{chart.cycle.pk}/alignment/?depth=3")).json()
+    assert [n["id"] for n in body["results"]] == [chart.company.pk]
+    assert body["results"][0]["child_count"] == 1  # the private one is not counted
+    assert secret.pk not in [c["id"] for c in body["results"][0]["children"]]
+    hidden = client.get(chart.url(f"cycles/{chart.cycle.pk}/alignment/?parent={secret.pk}"))
+    assert_problem(hidden, 404)
 
 
 def test_alignment_of_another_orgs_cycle_is_404(chart, token_client, other_org):
@@ -106,7 +136,7 @@ def test_alignment_query_count_does_not_grow_with_rows(
     chart, token_client, django_assert_max_num_queries
 ):
     client = token_client(chart.owner)
-    url = chart.url(f"cycles/{chart.cycle.pk}/alignment/")
+    url = chart.url(f"cycles/{chart.cycle.pk}/alignment/?depth=3")
     with django_assert_max_num_queries(10) as few:
         client.get(url)
     for _ in range(10):
@@ -114,7 +144,7 @@ def test_alignment_query_count_does_not_grow_with_rows(
             organization=chart.org, cycle=chart.cycle, owner=chart.owner, parent=chart.company
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(client.get(url).json()[0]["children"]) == 11
+        assert len(client.get(url).json()["results"][0]["children"]) == 11
 
 
 def test_cycle_list_query_count_is_constant(

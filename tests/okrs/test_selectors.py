@@ -12,6 +12,7 @@ from accounts.models import Membership
 from okrs import selectors, services, visibility
 from okrs.models import CheckIn, Level
 from tests import factories
+from tests.builders import add_contributor
 from tests.okrs.conftest import make_chain
 
 
@@ -26,9 +27,7 @@ def _grow(world, n):
         extra = factories.KeyResultFactory(
             organization=world.org, objective=objective, owner=world.owner
         )
-        extra.contributors.through.objects.create(
-            organization=world.org, key_result=extra, membership=world.contributor
-        )
+        add_contributor(extra, world.contributor)
         factories.CheckInFactory(organization=world.org, key_result=extra, author=world.owner)
     return company
 
@@ -119,17 +118,68 @@ def test_alignment_tree_nests_and_orphans_are_roots(world):
         organization=world.org, cycle=world.cycle, level=Level.TEAM, unit=world.sales,
         owner=world.sales_head, title="Orphan",
     )  # fmt: skip
-    roots = selectors.alignment_tree(organization=world.org, cycle=world.cycle, viewer=world.ceo)
+    roots = selectors.alignment_tree(
+        organization=world.org, cycle=world.cycle, viewer=world.ceo, depth=3
+    )
     assert [n.objective for n in roots] == [company, orphan]
+    assert [n.child_count for n in roots] == [1, 0]
     assert roots[0].children[0].objective == dept
     assert roots[0].children[0].children[0].objective == team
     assert roots[0].children[0].children[0].depth == 2
+    shallow = selectors.alignment_tree(organization=world.org, cycle=world.cycle, viewer=world.ceo)
+    assert shallow[0].children == [] and shallow[0].child_count == 1
     (sub,) = selectors.alignment_tree(
         organization=world.org, cycle=world.cycle, viewer=world.ceo, root=dept
     )
-    assert sub.objective == dept and sub.depth == 0
+    assert sub.objective == team and sub.depth == 0
     flat = selectors.flatten_tree(roots)
     assert [n.objective for n in flat] == [company, dept, team, orphan]
+    whole = selectors.expanded_tree(organization=world.org, cycle=world.cycle, viewer=world.ceo)
+    assert [n.objective for n in selectors.flatten_tree(whole.roots)] == [
+        company, dept, team, orphan,
+    ]  # fmt: skip
+    capped = selectors.expanded_tree(
+        organization=world.org, cycle=world.cycle, viewer=world.ceo, limit=3
+    )
+    assert capped.truncated and capped.roots == []
+
+
+def test_child_counts_and_roots_respect_visibility(world):
+    company, dept, team, _ = make_chain(world)
+    secret = factories.ObjectiveFactory(
+        organization=world.org, cycle=world.cycle, level=Level.DEPARTMENT, unit=world.engineering,
+        owner=world.eng_head, parent=company, visibility="private", title="Secret",
+    )  # fmt: skip
+    below_secret = factories.ObjectiveFactory(
+        organization=world.org, cycle=world.cycle, level=Level.TEAM, unit=world.sales,
+        owner=world.bystander, parent=secret, title="Mine",
+    )  # fmt: skip
+    (root, mine) = selectors.alignment_roots(
+        organization=world.org, cycle=world.cycle, viewer=world.bystander
+    )
+    assert root == company and root.child_count == 1  # the private child is not counted
+    assert mine == below_secret  # its parent is hidden from the bystander: a root
+    (root,) = selectors.alignment_roots(organization=world.org, cycle=world.cycle, viewer=world.ceo)
+    assert root.child_count == 2
+
+
+def test_a_chain_deeper_than_the_cap_made_in_sql_still_builds_iteratively(world):
+    chain = make_deep_chain(world, 60)
+    whole = selectors.expanded_tree(organization=world.org, cycle=world.cycle, viewer=world.ceo)
+    flat = selectors.flatten_tree(whole.roots)
+    assert len(flat) == 60 and flat[-1].depth == 59 and flat[-1].objective == chain[-1]
+
+
+def make_deep_chain(world, n):
+    """A chain n deep written straight to the database (around the service's depth cap)."""
+    parent, chain = None, []
+    for i in range(n):
+        parent = factories.ObjectiveFactory(
+            organization=world.org, cycle=world.cycle, level=Level.INDIVIDUAL, unit=world.platform,
+            owner=world.owner, parent=parent, title=f"Link {i:02d}",
+        )  # fmt: skip
+        chain.append(parent)
+    return chain
 
 
 def test_key_results_for_member_includes_owned_and_contributed_once(world):

@@ -12,6 +12,7 @@ from okrs.api.serializers.okrs import (
     CycleSerializer,
     KeyResultSerializer,
     ObjectiveSerializer,
+    PaginatedAlignmentNodeSerializer,
 )
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "InitiativeSerializer",
     "KeyResultSerializer",
     "ObjectiveSerializer",
+    "PaginatedAlignmentNodeSerializer",
     "RiskSerializer",
 ]

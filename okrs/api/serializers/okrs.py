@@ -130,16 +130,32 @@ class CheckInSerializer(StrictModelSerializer):
 
 
 class AlignmentNodeSerializer(serializers.Serializer):
-    """One objective in the alignment tree, with its aligned children nested."""
+    """One objective in the alignment tree, with its aligned children nested (`depth`)."""
 
     id = serializers.IntegerField()
     title = serializers.CharField()
     level = serializers.CharField()
     unit = serializers.IntegerField(allow_null=True)
     owner = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True)
     status = serializers.CharField()
     progress = serializers.FloatField(min_value=0, max_value=1)
-    children = serializers.ListField(child=serializers.DictField(), help_text="Nested nodes.")
+    child_count = serializers.IntegerField(
+        help_text="Aligned objectives you may see (may be more than `children` holds)."
+    )
+    children = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Nested nodes (same shape), when `depth` reaches them; else empty.",
+    )
+
+
+class PaginatedAlignmentNodeSerializer(serializers.Serializer):
+    """A page of alignment nodes, like every paginated list."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = AlignmentNodeSerializer(many=True)
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 
 from okrs import selectors, services
 from okrs.api.filters import CycleFilter
-from okrs.api.serializers import AlignmentNodeSerializer, CycleSerializer
+from okrs.api.serializers import CycleSerializer, PaginatedAlignmentNodeSerializer
 from okrs.api.views.base import OrgViewSet
-from okrs.api.views.trees import alignment_payload
+from okrs.api.views.trees import alignment_page
 from okrs.models import Cycle
 
 
@@ -79,27 +79,32 @@ class CycleViewSet(
         return Response(self.get_serializer(cycle).data, status=status.HTTP_200_OK)
 
     @extend_schema(
-        summary="Alignment tree of a cycle",
-        description="Objectives you may see, nested under the objective they align to, "
-        "with progress. `?root=<objective id>` limits it to one subtree.",
-        responses={200: AlignmentNodeSerializer(many=True)},
+        summary="Alignment tree of a cycle, one level (paginated) at a time",
+        description="Objectives you may see, in tree order: without `parent` the roots "
+        "(company objectives and objectives aligned to nothing you may see), with "
+        "`parent=<objective id>` the objectives aligned to it. `depth` (1–3) nests that many "
+        "levels, at most 25 children per node; `child_count` says how many each node has "
+        "(ask for the rest with `parent`). Only the listed level is paginated.",
+        responses={200: PaginatedAlignmentNodeSerializer},
         parameters=[
             OpenApiParameter(
-                "root",
+                "parent",
                 OpenApiTypes.INT,
                 OpenApiParameter.QUERY,
-                description="Only this objective and what aligns to it.",
-            )
+                description="List the objectives aligned to this one (omit: the roots).",
+            ),
+            OpenApiParameter(
+                "depth",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description="Levels to nest, 1 (default) to 3.",
+            ),
+            OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.QUERY),
+            OpenApiParameter("page_size", OpenApiTypes.INT, OpenApiParameter.QUERY),
         ],
         filters=False,
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="alignment",
-        pagination_class=None,
-        filter_backends=[],
-    )
+    @action(detail=True, methods=["get"], url_path="alignment", filter_backends=[])
     def alignment(self, request, *args, **kwargs):
         cycle = self.get_object()
-        return Response(alignment_payload(view=self, cycle=cycle))
+        return alignment_page(view=self, cycle=cycle)

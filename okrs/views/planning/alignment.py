@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.template.response import TemplateResponse
 
 from accounts.tenancy import org_required
@@ -48,35 +50,72 @@ def creatable_levels(viewer, cycle=None) -> list[str]:
     return levels
 
 
-def annotate_nodes(nodes, *, levels: list[str], expand: bool, depth: int = 0) -> None:
-    """Attach what the node template needs: the level to suggest for an aligned objective,
-    whether it is expanded, its DOM id. Pure Python on the already-built tree."""
-    for node in nodes:
+ROOTS_PER_PAGE = 50
+CHILDREN_PER_PAGE = 25
+
+
+@dataclass
+class TreeRow:
+    """One node as the template draws it, in depth-first order: `open` when its children
+    follow (expanded), `closes` how many enclosing levels end after it. The template
+    nests with this instead of including itself, so any depth renders."""
+
+    node: selectors.AlignmentNode
+    open: bool
+    closes: range
+
+
+def tree_rows(nodes, *, levels: list[str], expanded: bool) -> list[TreeRow]:
+    """Flatten nodes (iteratively) and attach what the node template needs: the level to
+    suggest for an aligned objective (`add_level`) and whether it is expanded."""
+    flat = selectors.flatten_tree(nodes)
+    base = flat[0].depth if flat else 0
+    rows = []
+    for index, node in enumerate(flat):
         rank = LEVEL_RANK[node.objective.level]
         below = [lvl for lvl in levels if LEVEL_RANK[lvl] > rank]
         node.add_level = below[0] if below else ""
-        node.expanded = expand
-        node.depth = depth
-        annotate_nodes(node.children, levels=levels, expand=expand, depth=depth + 1)
+        node.expanded = expanded and bool(node.children)
+        following = flat[index + 1].depth if index + 1 < len(flat) else base
+        opens = node.expanded and following > node.depth
+        rows.append(TreeRow(node, opens, range(0 if opens else node.depth - following)))
+    return rows
 
 
-def _tree_context(request, cycle, *, root=None, expand=False):
-    nodes = []
-    if cycle is not None:
-        nodes = selectors.alignment_tree(
-            organization=request.organization, cycle=cycle, viewer=request.membership, root=root
-        )
-        if root is not None and len(nodes) == 1 and nodes[0].objective.pk == root.pk:
-            nodes = nodes[0].children  # the subtree's own node is already on the page
+def _lazy_roots(request, cycle):
+    page = paginate(
+        request,
+        selectors.alignment_roots(
+            organization=request.organization, cycle=cycle, viewer=request.membership
+        ),
+        ROOTS_PER_PAGE,
+    )
+    return page, selectors.nodes_from(page)
+
+
+def _tree_context(request, cycle, *, expand=False):
+    context = {"cycle": cycle, "rows": [], "roots_page": None, "too_many": False}
+    if cycle is None:
+        return context
     levels = creatable_levels(request.membership, cycle)
-    annotate_nodes(nodes, levels=levels, expand=expand)
-    return {"nodes": nodes, "cycle": cycle}
+    if expand:
+        tree = selectors.expanded_tree(
+            organization=request.organization, cycle=cycle, viewer=request.membership
+        )
+        if not tree.truncated:
+            context["rows"] = tree_rows(tree.roots, levels=levels, expanded=True)
+            return context
+        context.update(too_many=True, expand_limit=tree.limit)
+    page, nodes = _lazy_roots(request, cycle)
+    context.update(roots_page=page, rows=tree_rows(nodes, levels=levels, expanded=False))
+    return context
 
 
 @org_required
 def alignment(request, org_slug, cycle_id=None):
-    """The whole tree (roots first; `?expand=all` renders every level without JS),
-    or, when filtered, the matching objectives as a paginated list."""
+    """The tree's first level with child counts (one page; children load on expand;
+    `?expand=all` renders every level without JS, up to `EXPAND_ALL_LIMIT` objectives),
+    or, when filtered or searched, the matching objectives as a paginated list."""
     org, viewer = request.organization, request.membership
     cycles = selectors.cycles_for_org(organization=org)
     cycle = switched_cycle(request, cycle_id, cycles)
@@ -96,9 +135,10 @@ def alignment(request, org_slug, cycle_id=None):
             unit=data.get("unit"),
             owner=data.get("owner"),
             status=data.get("status") or None,
+            search=data.get("q") or "",
         ).select_related("parent", "parent__owner__user")
         context.update(
-            cycle=cycle, nodes=[], matches=paginate(request, matches, PAGE_SIZE), filtering=True
+            cycle=cycle, rows=[], matches=paginate(request, matches, PAGE_SIZE), filtering=True
         )
     else:
         context.update(_tree_context(request, cycle, expand=expand), filtering=False)
@@ -108,12 +148,25 @@ def alignment(request, org_slug, cycle_id=None):
 
 @org_required
 def alignment_children(request, org_slug, objective_id):
-    """The objectives aligned to one objective: an htmx fragment, or a page of its own."""
+    """One page of the objectives aligned to one objective (25, each with its own child
+    count): for htmx the `<li>` rows plus a "show more" row, else a page of its own."""
     objective = selectors.get_objective(
         organization=request.organization, pk=objective_id, viewer=request.membership
     )
-    context = _tree_context(request, objective.cycle, root=objective)
-    context["objective"] = objective
+    page = paginate(
+        request,
+        selectors.alignment_children(
+            organization=request.organization, parent=objective, viewer=request.membership
+        ),
+        CHILDREN_PER_PAGE,
+    )
+    levels = creatable_levels(request.membership, objective.cycle)
+    context = {
+        "objective": objective,
+        "cycle": objective.cycle,
+        "page": page,
+        "rows": tree_rows(selectors.nodes_from(page), levels=levels, expanded=False),
+    }
     template = (
         "okrs/planning/alignment_children.html#children"
         if request.htmx
