@@ -38,6 +38,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from accounts.models import Membership, Organization, OrgUnit
@@ -177,7 +178,9 @@ class Command(BaseCommand):
         self._ensure_database()
         call_command("migrate", interactive=False, verbosity=0)
         started = time.perf_counter()
-        call_command("seed_demo", employees=opts["employees"], stdout=self.stdout)
+        # The demo's @mentions send mail: discard it rather than print it.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            call_command("seed_demo", employees=opts["employees"], stdout=self.stdout)
         self.seed_seconds = time.perf_counter() - started
         env = self._production_env()
         self.stdout.write("collectstatic (production storage)…")
@@ -233,6 +236,7 @@ class Command(BaseCommand):
             SECRET_KEY=secrets.token_urlsafe(64),
             ALLOWED_HOSTS=HOST,
             LOG_LEVEL="WARNING",
+            EMAIL_URL="dummymail://",  # mentions in check-in notes are composed, not printed
         )
         env.pop("CELERY_BROKER_URL", None)  # check-in side effects run in-process (eager)
         return env
