@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from okrs.models import KeyResult
 
@@ -27,6 +28,11 @@ def stale_cutoff(now: dt.datetime) -> dt.datetime:
 
 def last_activity(kr: KeyResult) -> dt.datetime:
     return kr.last_check_in_at or kr.created_at
+
+
+def last_activity_expression(prefix: str = "") -> Coalesce:
+    """`last_activity` as an annotation (the same definition, in SQL)."""
+    return Coalesce(F(f"{prefix}last_check_in_at"), F(f"{prefix}created_at"))
 
 
 def is_stale(kr: KeyResult, now: dt.datetime) -> bool:

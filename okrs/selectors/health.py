@@ -1,27 +1,62 @@
-"""Health dashboard and unit overview: what needs attention in a cycle."""
+"""Health dashboard and unit overview: what needs attention in a cycle.
+
+O(what the page shows): the numbers are SQL aggregates (conditional `Count(filter=)`, the
+check-in rates `GROUP BY` unit), and each list is a queryset the page slices one page of,
+with its total already known from the aggregates (`Counted`). The definitions are the one
+place each: `attention.stale_q` / `low_confidence_q`, `weeks.iso_week`, the unit subtree
+(`accounts.selectors.unit_subtree_ids`) and visibility (`visible_objectives_q`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
 from accounts.selectors import unit_subtree_ids
-from okrs.models import CheckIn, Cycle, KeyResult, Level, Objective
+from okrs.models import CheckIn, Cycle, KeyResult, Level, Objective, Status
 from okrs.selectors import attention
 from okrs.selectors.weeks import iso_week
 from okrs.visibility import visible_objectives_q
+
+
+class Counted:
+    """A queryset whose length is already known (from an aggregate): a paginator slices one
+    page of it without a COUNT query of its own."""
+
+    def __init__(self, queryset: QuerySet, count: int):
+        self.queryset = queryset
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __getitem__(self, index: Any):
+        return self.queryset[index]
+
+    def __iter__(self):  # the whole list: for small callers and tests, never a page
+        return iter(self.queryset)
+
+    def __contains__(self, item: Any) -> bool:
+        return self.queryset.filter(pk=getattr(item, "pk", item)).exists()
 
 
 @dataclass
 class CheckInRate:
     """This week's check-ins in one unit (None = company-level objectives)."""
 
-    unit: OrgUnit | None
+    unit_id: int | None
+    unit_name: str
     expected: int
     done: int
 
@@ -31,7 +66,17 @@ class CheckInRate:
 
     @property
     def label(self) -> str:
-        return self.unit.name if self.unit else "Company"
+        return self.unit_name if self.unit_id else "Company"
+
+
+# The lists a report offers, in the order the health page shows them.
+SECTION_KEYS = (
+    "stale_krs",
+    "low_confidence",
+    "objectives_without_krs",
+    "krs_without_owner",
+    "orphans",
+)
 
 
 @dataclass
@@ -39,41 +84,27 @@ class HealthReport:
     cycle: Cycle
     unit: OrgUnit | None
     week: str
-    objectives: list[Objective] = field(default_factory=list)
-    key_results: list[KeyResult] = field(default_factory=list)
-    objectives_without_krs: list[Objective] = field(default_factory=list)
-    krs_without_owner: list[KeyResult] = field(default_factory=list)
-    stale_krs: list[KeyResult] = field(default_factory=list)
-    low_confidence: list[KeyResult] = field(default_factory=list)
-    orphans: list[Objective] = field(default_factory=list)
-    checkin_rates: list[CheckInRate] = field(default_factory=list)
+    objective_count: int = 0
+    key_result_count: int = 0
+    average_progress: float = 0.0
     status_counts: dict[str, int] = field(default_factory=dict)
+    checkin_rates: list[CheckInRate] = field(default_factory=list)
+    # Every scoped objective (ordered by title); slice it, never list it whole on a page.
+    objectives: Counted | None = None
+    objectives_without_krs: Counted | None = None
+    orphans: Counted | None = None
+    stale_krs: Counted | None = None
+    low_confidence: Counted | None = None
+    krs_without_owner: Counted | None = None
 
     @property
     def issue_count(self) -> int:
-        return sum(
-            len(x)
-            for x in (
-                self.objectives_without_krs,
-                self.krs_without_owner,
-                self.stale_krs,
-                self.low_confidence,
-                self.orphans,
-            )
-        )
+        return sum(len(getattr(self, key)) for key in SECTION_KEYS)
 
     @property
     def checkin_rate(self) -> float:
         expected = sum(r.expected for r in self.checkin_rates)
         return sum(r.done for r in self.checkin_rates) / expected if expected else 0.0
-
-    @property
-    def average_progress(self) -> float:
-        return (
-            sum(o.progress for o in self.objectives) / len(self.objectives)
-            if self.objectives
-            else 0.0
-        )
 
 
 def _scoped(organization, cycle, unit_ids, viewer):
@@ -85,8 +116,8 @@ def _scoped(organization, cycle, unit_ids, viewer):
         visible_objectives_q(viewer, "objective__")
     )
     if unit_ids is not None:
-        objectives = objectives.filter(unit_id__in=unit_ids)
-        krs = krs.filter(objective__unit_id__in=unit_ids)
+        objectives = objectives.filter(unit_id__in=sorted(unit_ids))
+        krs = krs.filter(objective__unit_id__in=sorted(unit_ids))
     return objectives, krs
 
 
@@ -98,57 +129,96 @@ def health_report(
     unit: OrgUnit | None = None,
     now: dt.datetime | None = None,
 ) -> HealthReport:
-    """Everything that needs attention in the cycle (optionally one unit and below), as
-    `viewer` may see it: private objectives (and their KRs) they may not open are left out.
+    """What needs attention in the cycle (optionally one unit and below), as `viewer` may
+    see it: private objectives (and their KRs) they may not open are left out.
 
-    Constant queries whatever the size: units (with `unit`), objectives, key results.
+    Two aggregate queries whatever the size (plus the unit subtree with `unit`); the lists
+    are lazy querysets with their totals, for the caller to page.
     """
     now = now or timezone.now()
     week = iso_week(organization, now)
     unit_ids = (
         unit_subtree_ids(organization=organization, roots=[unit.pk]) if unit is not None else None
     )
-    objectives_qs, krs_qs = _scoped(organization, cycle, unit_ids, viewer)
-    objectives = list(
-        objectives_qs.select_related("owner__user", "unit", "parent")
-        .annotate(kr_count=Count("key_results"))
-        .order_by("title", "id")
+    objectives, krs = _scoped(organization, cycle, unit_ids, viewer)
+    no_krs = ~Exists(
+        KeyResult.objects.filter(organization=organization, objective_id=OuterRef("pk"))
     )
-    key_results = list(
-        krs_qs.select_related("objective__unit", "owner__user")
+    orphan = Q(parent__isnull=True) & ~Q(level=Level.COMPANY)
+    totals = objectives.aggregate(
+        total=Count("pk"),
+        progress=Avg("progress"),
+        no_krs=Count("pk", filter=no_krs),
+        orphans=Count("pk", filter=orphan),
+        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Status.values},
+    )
+    checked_in = Exists(
+        CheckIn.objects.filter(organization=organization, key_result_id=OuterRef("pk"), week=week)
+    )
+    per_unit = list(
+        krs.order_by()
+        .values("objective__unit_id", "objective__unit__name")
         .annotate(
-            checked_in_this_week=Exists(
-                CheckIn.objects.filter(
-                    organization=organization, key_result_id=OuterRef("pk"), week=week
-                )
-            ),
+            expected=Count("pk"),
+            done=Count("pk", filter=checked_in),
+            stale=Count("pk", filter=attention.stale_q(now)),
+            low=Count("pk", filter=attention.low_confidence_q()),
+            ownerless=Count("pk", filter=Q(owner__is_active=False)),
         )
-        .order_by("objective__title", "id")
     )
-    report = HealthReport(cycle=cycle, unit=unit, week=week, objectives=objectives)
-    report.key_results = key_results
-    report.objectives_without_krs = [o for o in objectives if o.kr_count == 0]
-    report.orphans = [o for o in objectives if o.parent_id is None and o.level != Level.COMPANY]
-    report.status_counts = dict(Counter(o.status for o in objectives))
-    report.krs_without_owner = [kr for kr in key_results if not kr.owner.is_active]
-    report.stale_krs = [kr for kr in key_results if attention.is_stale(kr, now)]
-    report.low_confidence = [kr for kr in key_results if attention.is_low_confidence(kr)]
-    rates: dict[int | None, CheckInRate] = {}
-    for kr in key_results:
-        unit_of = kr.objective.unit
-        rate = rates.setdefault(unit_of.pk if unit_of else None, CheckInRate(unit_of, 0, 0))
-        rate.expected += 1
-        rate.done += int(kr.checked_in_this_week)
-    report.checkin_rates = sorted(rates.values(), key=lambda r: (r.unit is not None, r.label))
-    return report
+    rates = [
+        CheckInRate(
+            row["objective__unit_id"],
+            row["objective__unit__name"] or "",
+            row["expected"],
+            row["done"],
+        )
+        for row in per_unit
+    ]
+    rates.sort(key=lambda r: (r.unit_id is not None, r.label.lower(), r.unit_id or 0))
+
+    def kr_total(key: str) -> int:
+        return sum(row[key] for row in per_unit)
+
+    kr_rows = krs.select_related("objective", "owner__user").annotate(
+        last_activity=attention.last_activity_expression()
+    )
+    objective_rows = objectives.select_related("owner__user", "unit")
+    return HealthReport(
+        cycle=cycle,
+        unit=unit,
+        week=week,
+        objective_count=totals["total"],
+        key_result_count=kr_total("expected"),
+        average_progress=totals["progress"] or 0.0,
+        status_counts={s: totals[f"status_{s}"] for s in Status.values if totals[f"status_{s}"]},
+        checkin_rates=rates,
+        objectives=Counted(objective_rows.order_by("title", "id"), totals["total"]),
+        objectives_without_krs=Counted(
+            objective_rows.filter(no_krs).order_by("title", "id"), totals["no_krs"]
+        ),
+        orphans=Counted(objective_rows.filter(orphan).order_by("title", "id"), totals["orphans"]),
+        stale_krs=Counted(
+            kr_rows.filter(attention.stale_q(now)).order_by("last_activity", "id"),
+            kr_total("stale"),
+        ),
+        low_confidence=Counted(
+            kr_rows.filter(attention.low_confidence_q()).order_by("confidence", "id"),
+            kr_total("low"),
+        ),
+        krs_without_owner=Counted(
+            kr_rows.filter(owner__is_active=False).order_by("objective__title", "id"),
+            kr_total("ownerless"),
+        ),
+    )
 
 
 @dataclass
 class UnitOverview:
     unit: OrgUnit
     cycle: Cycle
-    objectives: list[Objective]
-    members: list[Membership]
+    objectives: Counted
+    members: Counted
     sub_units: list[OrgUnit]
     report: HealthReport
 
@@ -169,21 +239,23 @@ def unit_overview(
     *, organization: Organization, unit: OrgUnit, cycle: Cycle, viewer: Membership
 ) -> UnitOverview:
     """A unit's objectives (its own and its sub-units'), people and health in one cycle, as
-    `viewer` may see them."""
+    `viewer` may see them. Lists are lazy (`Counted`): the page shows one page of each."""
     report = health_report(organization=organization, cycle=cycle, unit=unit, viewer=viewer)
-    members = list(
+    members = (
         Membership.objects.filter(organization=organization, unit=unit, is_active=True)
         .select_related("user")
-        .order_by("user__full_name", "user__email")
+        .order_by("user__full_name", "user__email", "id")
     )
     sub_units = list(
-        OrgUnit.objects.filter(organization=organization, parent=unit).select_related("lead__user")
+        OrgUnit.objects.filter(organization=organization, parent=unit)
+        .select_related("lead__user")
+        .order_by("name", "id")
     )
     return UnitOverview(
         unit=unit,
         cycle=cycle,
         objectives=report.objectives,
-        members=members,
+        members=Counted(members, members.count()),
         sub_units=sub_units,
         report=report,
     )

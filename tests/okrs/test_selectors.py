@@ -212,13 +212,18 @@ def test_health_report_flags_what_needs_attention(world):
     assert empty in report.objectives_without_krs and company in report.objectives_without_krs
     assert empty in report.orphans and company not in report.orphans
     assert set(report.stale_krs) == {kr, low}
-    assert report.low_confidence == [low]
+    assert list(report.low_confidence) == [low]
+    # The totals are aggregates; they agree with the lists they head.
+    for key in ("stale_krs", "low_confidence", "objectives_without_krs", "orphans"):
+        assert len(getattr(report, key)) == len(list(getattr(report, key))), key
+    assert report.issue_count == 2 + 1 + 3 + 0 + 1
     fresh = selectors.health_report(
         organization=world.org, cycle=world.cycle, unit=world.platform, viewer=world.champion
     )
-    assert fresh.stale_krs == [] and company not in fresh.objectives
+    assert list(fresh.stale_krs) == [] and company not in fresh.objectives
     (platform_rate,) = fresh.checkin_rates
     assert (platform_rate.expected, platform_rate.done) == (2, 1)
+    assert platform_rate.unit_id == world.platform.pk and platform_rate.label == "Platform"
     assert fresh.checkin_rate == 0.5
 
 

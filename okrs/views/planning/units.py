@@ -22,12 +22,15 @@ def unit_detail(request, org_slug, unit_id):
     unit = get_unit(organization=request.organization, pk=unit_id)
     viewer = request.membership
     cycle = resolve_cycle(request, None)
-    overview = stale = None
+    overview = stale = objectives = people = None
     if cycle is not None:
         overview = selectors.unit_overview(
             organization=request.organization, unit=unit, cycle=cycle, viewer=viewer
         )
+        # One page of each list (their totals come with the overview: no COUNT per list).
         stale = paginate(request, overview.report.stale_krs, 10)
+        objectives = paginate(request, overview.objectives, 25, param="objectives_page")
+        people = paginate(request, overview.members, 25, param="people_page")
     return render(
         request,
         "okrs/planning/unit_detail.html",
@@ -36,6 +39,8 @@ def unit_detail(request, org_slug, unit_id):
             "cycle": cycle,
             "overview": overview,
             "stale": stale,
+            "objectives": objectives,
+            "people": people,
             "can_view_health": policy.can_view_health(viewer, unit),
             "can_add": cycle is not None
             and policy.can_create_objective(
