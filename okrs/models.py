@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
 
 from accounts.models import Membership, OrgUnit, TenantModel
 
@@ -71,6 +72,21 @@ class Rollup(models.TextChoices):
     BOTH = "both", "Both: key results and aligned objectives"
 
 
+class LiveTreeManager(models.Manager.from_queryset(TreeQuerySet)):
+    """Objectives not in the trash. The default manager, so a deleted objective is "not
+    found" everywhere by construction; `all_objects` sees the trash (restore, purge)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class LiveManager(models.Manager):
+    """Key results not in the trash (see LiveTreeManager)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Objective(TenantModel, TreeNode):
     """An objective; `parent` (from TreeNode) is the objective it aligns to."""
 
@@ -100,8 +116,13 @@ class Objective(TenantModel, TreeNode):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LiveTreeManager()
+    all_objects = models.Manager.from_queryset(TreeQuerySet)()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["title"]
         indexes = [
             models.Index(fields=["organization", "cycle", "level"]),
@@ -157,8 +178,13 @@ class KeyResult(TenantModel):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = models.Manager()
 
     class Meta:
+        default_manager_name = "objects"
         ordering = ["id"]
         indexes = [
             models.Index(fields=["organization", "objective"]),
