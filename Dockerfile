@@ -1,7 +1,11 @@
 # Cairn production image: gunicorn serving Django; the same image runs the Celery worker and beat.
 FROM python:3.11-slim AS base
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# The image alone fails closed: production guards on (DEBUG off, no SQLite, and start-up is
+# refused until a real SECRET_KEY of 50+ characters is given at run time).
+ENV CAIRN_ENV=production \
+    DEBUG=false \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     UV_PROJECT_ENVIRONMENT=/opt/venv \
     UV_COMPILE_BYTECODE=1 \

@@ -31,7 +31,7 @@ seed: migrate  ## Load the demo companies (idempotent)
 
 run: seed  ## Install, migrate, seed the demo and serve on http://127.0.0.1:8000
 	@echo "Cairn on http://$(HOST):$(PORT)/  (log in as admin@acme.example / demo)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} CAIRN_ENV=$${CAIRN_ENV:-development} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install  ## The whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
