@@ -1,9 +1,23 @@
-"""Form fields for picking people; shared by the org chart and OKR forms."""
+"""Form fields for picking people; shared by the org chart and OKR forms.
+
+Both render as `accounts.widgets.PeoplePicker*` (a native select in small organizations, an
+autocomplete otherwise) and accept a member id, an email, or "Name (email)" (what the
+autocomplete's text box shows), always within the field's organization-scoped queryset:
+anything else, another organization's id included, is "not a valid choice".
+"""
+
+from __future__ import annotations
+
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from accounts.models import Membership
-from accounts.widgets import FastSelect, FastSelectMultiple
+from accounts.widgets import PeoplePicker, PeoplePickerMultiple
+
+_EMAIL = re.compile(r"[^\s()<>,;]+@[^\s()<>,;]+")
 
 
 def member_label(membership: Membership) -> str:
@@ -11,15 +25,72 @@ def member_label(membership: Membership) -> str:
     return f"{membership.user.display_name} ({membership.user.email})"
 
 
+def _email_in(text: str) -> str | None:
+    found = _EMAIL.findall(text)
+    return found[-1].lower() if found else None
+
+
 class MemberChoiceField(forms.ModelChoiceField):
-    widget = FastSelect
+    widget = PeoplePicker
 
     def label_from_instance(self, obj: Membership) -> str:
         return member_label(obj)
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else ""
+        if text and not text.isdigit():
+            email = _email_in(text)
+            if email is None or len(text) > 500:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            member = self.queryset.filter(user__email__iexact=email).first()
+            if member is None:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return member
+        return super().to_python(text or value)
 
 
 class MembersChoiceField(forms.ModelMultipleChoiceField):
-    widget = FastSelectMultiple
+    widget = PeoplePickerMultiple
 
     def label_from_instance(self, obj: Membership) -> str:
         return member_label(obj)
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            value = self._ids_from(value)
+        return super().clean(value)
+
+    def _ids_from(self, values) -> list[str]:
+        """Ids as given; emails (a comma-separated list from the no-JS text box) to ids."""
+        ids, emails = [], []
+        for raw in values:
+            for part in str(raw).split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if part.isdigit():
+                    ids.append(part)
+                    continue
+                email = _email_in(part)
+                if email is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": part[:100]},
+                    )
+                emails.append(email)
+        if emails:
+            match = Q()
+            for email in emails[:200]:
+                match |= Q(user__email__iexact=email)
+            rows = self.queryset.filter(match).values_list("user__email", "pk")
+            found = {email.lower(): pk for email, pk in rows}
+            for email in emails:
+                if email not in found:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": email[:100]},
+                    )
+                ids.append(str(found[email]))
+        return list(dict.fromkeys(ids))

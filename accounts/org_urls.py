@@ -1,11 +1,12 @@
 from django.urls import path
 
-from accounts.views import invitations, members, org_settings, orgchart, units
+from accounts.views import invitations, members, org_settings, orgchart, people, units
 
 app_name = "orgchart"
 
 urlpatterns = [
     path("", orgchart.chart, name="chart"),
+    path("search/", people.people_search, name="people_search"),
     path("units/new/", units.unit_create, name="unit_create"),
     path("units/<int:unit_id>/edit/", units.unit_edit, name="unit_edit"),
     path("units/<int:unit_id>/delete/", units.unit_delete, name="unit_delete"),

@@ -103,17 +103,23 @@ def members_for_org(
     )
     if not include_inactive:
         members = members.filter(is_active=True)
-    if search:
-        members = members.filter(
-            Q(user__full_name__icontains=search)
-            | Q(user__email__icontains=search)
-            | Q(title__icontains=search)
-        )
+    if search.strip():
+        members = members.filter(member_search_q(search))
     if unit is not None:
         members = members.filter(unit=unit)
     if role:
         members = members.filter(role=role)
     return members.order_by("user__full_name", "user__email")
+
+
+def member_search_q(search: str) -> Q:
+    """The one people search: name, email or title contains `search` (SQL icontains)."""
+    search = search.strip()
+    return (
+        Q(user__full_name__icontains=search)
+        | Q(user__email__icontains=search)
+        | Q(title__icontains=search)
+    )
 
 
 def get_membership(*, organization: Organization, pk) -> Membership:

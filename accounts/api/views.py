@@ -27,6 +27,7 @@ from accounts.api.serializers import (
 from accounts.api.throttling import TokenObtainRateThrottle
 from accounts.api.tokens import create_api_token
 from accounts.models import Membership, OrgUnit, Role
+from accounts.selectors import member_search_q
 
 
 class TokenObtainView(generics.GenericAPIView):
@@ -80,13 +81,21 @@ class OrganizationListView(generics.ListAPIView):
 
 
 class MemberFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=100,
+        help_text="Name, email or title contains this (case-insensitive).",
+    )
     role = django_filters.ChoiceFilter(choices=Role.choices)
     unit = django_filters.NumberFilter(field_name="unit_id")
     is_active = django_filters.BooleanFilter()
 
     class Meta:
         model = Membership
-        fields = ["role", "unit", "is_active"]
+        fields = ["search", "role", "unit", "is_active"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(member_search_q(value)) if value.strip() else queryset
 
 
 def _digits(value: str) -> int:
