@@ -8,6 +8,11 @@ def tenancy(request):
         return {}
 
     def switchable():
+        # Under /o/<slug>/ the tenancy layer already read them, before the row-level-security
+        # wall went up (accounts/tenancy.py: bind_tenant).
+        seats = getattr(request, "active_memberships", None)
+        if seats is not None:
+            return seats
         return list(
             Membership.objects.filter(user=user, is_active=True)
             .select_related("organization")

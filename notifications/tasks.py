@@ -2,7 +2,8 @@
 
 Tasks take ids and ISO strings only, reload rows, and call planning/delivery; they are
 idempotent (the NotificationLog claim), `acks_late` (a killed worker's message comes back)
-and retry transient SMTP trouble with exponential backoff.
+and retry transient SMTP trouble with exponential backoff. Per-organization tasks run behind
+that organization's row-level-security wall (`tenant_scoped`, accounts/rls.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from celery import shared_task
 
 from accounts.models import Organization
+from accounts.rls import tenant_scoped
 from notifications import planning
 from notifications.conversation import deliver_conversation
 from notifications.delivery import TransientDeliveryError, deliver_batch, fail_pending
@@ -39,6 +41,7 @@ def dispatch(now: str | None = None) -> dict:
 
 
 @shared_task(name="notifications.tasks.dispatch_organization", acks_late=True)
+@tenant_scoped
 def dispatch_organization(
     organization_id: int, kinds: list[str], period: str, now: str
 ) -> dict[str, int]:
@@ -72,6 +75,7 @@ def dispatch_organization(
     retry_jitter=True,
     max_retries=5,
 )
+@tenant_scoped
 def send_batch(
     self, organization_id: int, kind: str, period: str, membership_ids: list[int], now: str
 ) -> dict[str, int]:
@@ -128,6 +132,7 @@ def send_batch(
     retry_jitter=True,
     max_retries=5,
 )
+@tenant_scoped
 def notify_conversation(
     self, organization_id: int, kind: str, source: str, source_id: int, recipient_ids: list[int]
 ) -> dict[str, int]:

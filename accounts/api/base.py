@@ -12,12 +12,15 @@ then read `self.organization` / `self.membership` (also `request.organization` /
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.generics import GenericAPIView
 
 from accounts.models import Membership, Organization
+from accounts.rls import tenant_context
 from accounts.tenancy import bind_tenant
 
 ORG_SLUG_PARAMETER = OpenApiParameter(
@@ -36,6 +39,12 @@ class OrganizationEndpoint(GenericAPIView):
     organization: Organization
     membership: Membership
 
+    def dispatch(self, request, *args, **kwargs):
+        # Row-level security (accounts/rls.py): the wall goes up in `bind_organization` and
+        # comes down here, once the response is built.
+        with ExitStack() as self.tenant_scope:
+            return super().dispatch(request, *args, **kwargs)
+
     def perform_authentication(self, request) -> None:
         # Called by `initial()` between content negotiation and the permission checks: the
         # caller is known here, and nothing after this point runs without a tenant.
@@ -48,6 +57,7 @@ class OrganizationEndpoint(GenericAPIView):
             raise NotAuthenticated()
         self.membership = bind_tenant(request, self.kwargs["org_slug"])
         self.organization = self.membership.organization
+        self.tenant_scope.enter_context(tenant_context(self.organization.pk))
 
     @property
     def generating_schema(self) -> bool:

@@ -9,6 +9,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
+from accounts.rls import tenant_context
 from notifications import planning
 from notifications.delivery import Counts, TransientDeliveryError, deliver_batch
 from notifications.schedule import parse_now
@@ -52,29 +53,32 @@ class SendCommand(BaseCommand):
         total = Counts()
         run_id = f"manual-{uuid.uuid4().hex[:12]}"
         for organization in organizations:
-            period = planning.current_period(organization=organization, now=now)
-            for kind in self.kinds_for(organization, options):
-                if options["dry_run"]:
-                    self.print_plan(organization, kind, period, now)
-                    continue
-                ids = planning.recipient_ids(organization=organization, kind=kind, period=period)
-                try:
-                    counts = deliver_batch(
-                        organization=organization,
-                        kind=kind,
-                        period=period,
-                        membership_ids=ids,
-                        now=now,
-                        task_id=run_id,
+            with tenant_context(organization.pk):  # the row-level-security wall
+                period = planning.current_period(organization=organization, now=now)
+                for kind in self.kinds_for(organization, options):
+                    if options["dry_run"]:
+                        self.print_plan(organization, kind, period, now)
+                        continue
+                    ids = planning.recipient_ids(
+                        organization=organization, kind=kind, period=period
                     )
-                except TransientDeliveryError as exc:
-                    raise CommandError(
-                        f"Mail server trouble, nothing lost (rows stay pending): {exc}"
-                    ) from exc
-                total.add(counts)
-                self.stdout.write(
-                    f"{organization.slug} {kind} {period}: {json.dumps(counts.as_dict())}"
-                )
+                    try:
+                        counts = deliver_batch(
+                            organization=organization,
+                            kind=kind,
+                            period=period,
+                            membership_ids=ids,
+                            now=now,
+                            task_id=run_id,
+                        )
+                    except TransientDeliveryError as exc:
+                        raise CommandError(
+                            f"Mail server trouble, nothing lost (rows stay pending): {exc}"
+                        ) from exc
+                    total.add(counts)
+                    self.stdout.write(
+                        f"{organization.slug} {kind} {period}: {json.dumps(counts.as_dict())}"
+                    )
         if not options["dry_run"]:
             logger.info(
                 "notifications command=%s run=%s now=%s %s",
