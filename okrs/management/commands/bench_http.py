@@ -417,7 +417,7 @@ class Command(BaseCommand):
             f"CAIRN_ENV=production, one client on 127.0.0.1.\n"
             f"`bench`: {sizes}; `acme`: "
             f"{Membership.objects.filter(organization__slug='acme').count()} people. "
-            f"Seeding step: {self.seed_seconds:.0f} s. "
+            f"`seed_demo` step: {self.seed_seconds:.0f} s (about 1 s when `bench` is reused). "
             f"Up to {self.opts['repeat']} timed requests per row after 1–2 warm-ups."
         )
 
