@@ -8,6 +8,7 @@ urlpatterns = [
     path("", orgchart.chart, name="chart"),
     path("search/", people.people_search, name="people_search"),
     path("units/new/", units.unit_create, name="unit_create"),
+    path("units/<int:unit_id>/children/", orgchart.unit_children, name="unit_children"),
     path("units/<int:unit_id>/edit/", units.unit_edit, name="unit_edit"),
     path("units/<int:unit_id>/delete/", units.unit_delete, name="unit_delete"),
     path("members/<int:membership_id>/", members.member_detail, name="member"),

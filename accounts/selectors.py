@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -75,6 +76,62 @@ def unit_tree_from(units: list[OrgUnit]) -> list[UnitNode]:
         parent = nodes.get(unit.parent_id)
         (parent.children if parent else roots).append(node)
     return roots
+
+
+def _chart_units(organization: Organization) -> QuerySet[OrgUnit]:
+    """Units with their lead, `member_count` (active members directly in the unit) and
+    `child_count` (units right below), as correlated subqueries: one query per list."""
+    members = (
+        Membership.objects.filter(unit_id=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    below = (
+        OrgUnit.objects.filter(parent_id=OuterRef("pk"))
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        OrgUnit.objects.filter(organization=organization)
+        .select_related("lead__user")
+        .annotate(
+            member_count=Coalesce(Subquery(members, output_field=IntegerField()), Value(0)),
+            child_count=Coalesce(Subquery(below, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("name", "pk")
+    )
+
+
+def chart_top(*, organization: Organization) -> list[UnitNode]:
+    """The org chart's first two levels (top units and the units right below them), each
+    with member and child counts, in one query; deeper levels load on demand
+    (`chart_children`)."""
+    rows = list(
+        _chart_units(organization).filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+    )
+    nodes = {unit.pk: UnitNode(unit) for unit in rows}
+    roots: list[UnitNode] = []
+    for unit in rows:
+        parent = nodes.get(unit.parent_id) if unit.parent_id != unit.pk else None
+        (parent.children if parent is not None else roots).append(nodes[unit.pk])
+    return [node for node in roots if node.unit.parent_id is None]
+
+
+def chart_children(*, organization: Organization, parent: OrgUnit) -> list[OrgUnit]:
+    """The units right below `parent`, with member and child counts (one query)."""
+    return list(_chart_units(organization).filter(parent_id=parent.pk))
+
+
+def search_units(*, organization: Organization, search: str, limit: int = 10) -> list[OrgUnit]:
+    """Units whose name contains `search` (SQL icontains), with counts; at most `limit`."""
+    search = search.strip()
+    if not search:
+        return []
+    return list(_chart_units(organization).filter(name__icontains=search)[:limit])
 
 
 def get_unit(*, organization: Organization, pk) -> OrgUnit:
