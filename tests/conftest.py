@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from tests import factories
+from tests.builders import person
 
 # No test may depend on how fast the machine is: Hypothesis' per-example deadline and its
 # "too slow" health check are both timing judgements, so the whole suite runs without them.
@@ -44,35 +45,30 @@ def other_org(db):
     return factories.OrganizationFactory(name="Other Co", slug="other-co")
 
 
-def _member(organization, role, email):
-    user = factories.UserFactory(email=email)
-    return factories.MembershipFactory(organization=organization, user=user, role=role)
-
-
 @pytest.fixture
 def admin_membership(org):
-    return _member(org, "admin", "admin@acme-test.example")
+    return person(org, role="admin", email="admin@acme-test.example")
 
 
 @pytest.fixture
 def executive_membership(org):
-    return _member(org, "executive", "exec@acme-test.example")
+    return person(org, role="executive", email="exec@acme-test.example")
 
 
 @pytest.fixture
 def champion_membership(org):
-    return _member(org, "champion", "champion@acme-test.example")
+    return person(org, role="champion", email="champion@acme-test.example")
 
 
 @pytest.fixture
 def member_membership(org):
-    return _member(org, "member", "member@acme-test.example")
+    return person(org, role="member", email="member@acme-test.example")
 
 
 @pytest.fixture
 def outsider_membership(other_org):
     """A member of another organization: must get 404 on every URL of `org`."""
-    return _member(other_org, "admin", "outsider@other-co.example")
+    return person(other_org, role="admin", email="outsider@other-co.example")
 
 
 @pytest.fixture

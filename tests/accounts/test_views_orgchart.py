@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from tests import factories
+from tests.builders import person
 
 
 def chart_url(org, **params):
@@ -64,12 +65,8 @@ def test_empty_chart_has_call_to_action(org, admin_membership, client_for):
 
 
 def test_search_filters_members_by_name(org, admin_membership, client_for):
-    factories.MembershipFactory(
-        organization=org, user=factories.UserFactory(full_name="Zelda Quince")
-    )
-    factories.MembershipFactory(
-        organization=org, user=factories.UserFactory(full_name="Yuri Parks")
-    )
+    person(org, name="Zelda Quince")
+    person(org, name="Yuri Parks")
     html = client_for(admin_membership).get(chart_url(org, q="zelda")).content.decode()
     assert "Zelda Quince" in html and "Yuri Parks" not in html
 

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.api.tokens import create_api_token
 from tests import factories
+from tests.builders import add_contributor, person
 
 
 @pytest.fixture(autouse=True)
@@ -48,15 +49,21 @@ class Chart:
         self.team = f.OrgUnitFactory(
             organization=org, name="Platform", parent=self.dept, kind="team"
         )
-        self.dept_head = self._member("head", self.dept)
-        self.team_lead = self._member("lead", self.team, reports_to=self.dept_head)
+        self.dept_head = person(org, email="head@acme-test.example", unit=self.dept)
+        self.team_lead = person(
+            org, email="lead@acme-test.example", unit=self.team, reports_to=self.dept_head
+        )
         self.dept.lead = self.dept_head
         self.dept.save()
         self.team.lead = self.team_lead
         self.team.save()
-        self.owner = self._member("owner", self.team, reports_to=self.team_lead)
-        self.contributor = self._member("contrib", self.team, reports_to=self.team_lead)
-        self.bystander = self._member("bystander", None)
+        self.owner = person(
+            org, email="owner@acme-test.example", unit=self.team, reports_to=self.team_lead
+        )
+        self.contributor = person(
+            org, email="contrib@acme-test.example", unit=self.team, reports_to=self.team_lead
+        )
+        self.bystander = person(org, email="bystander@acme-test.example")
         self.cycle = f.CycleFactory(organization=org, name="Q1 2030")
         self.company = f.ObjectiveFactory(
             organization=org, cycle=self.cycle, owner=admin, level="company", title="Win"
@@ -73,15 +80,7 @@ class Chart:
         self.kr = f.KeyResultFactory(
             organization=org, objective=self.team_objective, owner=self.owner, title="Uptime"
         )
-        self.kr.contributors.through.objects.create(
-            organization=org, key_result=self.kr, membership=self.contributor
-        )
-
-    def _member(self, name, unit, reports_to=None):
-        user = factories.UserFactory(email=f"{name}@acme-test.example")
-        return factories.MembershipFactory(
-            organization=self.org, user=user, unit=unit, reports_to=reports_to
-        )
+        add_contributor(self.kr, self.contributor)
 
     def url(self, path: str) -> str:
         return f"/api/v1/orgs/{self.org.slug}/{path}"

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from okrs.models import KeyResult, Objective
 from tests import factories
-from tests.web.test_planning_support import build_company, person
+from tests.builders import person
+from tests.web.test_planning_support import build_company
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,8 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def acme():
     org = factories.OrganizationFactory(name="Acme Browser", slug="acme-b")
     company = build_company(org)
-    executive = person(org, "ceo@acme-b.example", role="executive")
-    champion = person(org, "champion@acme-b.example", role="champion")
+    executive = person(org, email="ceo@acme-b.example", role="executive")
+    champion = person(org, email="champion@acme-b.example", role="champion")
     return org, company, executive, champion
 
 
@@ -111,9 +112,7 @@ def test_champion_sees_stale_key_result_in_health_view(live_server, login, page,
 def test_member_of_another_org_gets_404_on_planning_pages(live_server, login, page, acme):
     org, company, *_ = acme
     other = factories.OrganizationFactory(slug="other-b")
-    factories.MembershipFactory(
-        organization=other, user=factories.UserFactory(email="spy@other-b.example")
-    )
+    person(other, email="spy@other-b.example")
     login("spy@other-b.example")
     for path in ("company/", "alignment/", "health/", "cycles/", f"units/{company.team.pk}/"):
         response = page.goto(f"{live_server.url}/o/{org.slug}/{path}")

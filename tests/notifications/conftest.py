@@ -10,8 +10,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from accounts.models import Membership, OrgUnit
-from okrs.models import Cycle, KeyResult, KeyResultContributor, Level, Objective
+from okrs.models import Cycle, KeyResult, Level, Objective
 from tests import factories
+from tests.builders import add_contributor, person
 
 # Monday 2026-11-23 09:00 UTC: the default check-in slot (Monday, 09:00) of a UTC company.
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -35,11 +36,6 @@ class Company:
     kr_lead: KeyResult
 
 
-def person(org, role="member", *, email, unit=None, name=""):
-    user = factories.UserFactory(email=email, full_name=name or email.split("@")[0].title())
-    return factories.MembershipFactory(organization=org, user=user, role=role, unit=unit)
-
-
 def build_company(org, prefix: str = "") -> Company:
     """Engineering (led by `lead`) with an owner of two KRs, one contributor, a CEO, a champion."""
     domain = f"{prefix or org.slug}.example"
@@ -50,8 +46,8 @@ def build_company(org, prefix: str = "") -> Company:
     unit.save()
     owner = person(org, email=f"owner@{domain}", unit=unit, name="Otto Owner")
     contributor = person(org, email=f"contributor@{domain}", unit=unit, name="Cleo Contributor")
-    ceo = person(org, "executive", email=f"ceo@{domain}", name="Carla Ceo")
-    champion = person(org, "champion", email=f"champion@{domain}", name="Chad Champion")
+    ceo = person(org, role="executive", email=f"ceo@{domain}", name="Carla Ceo")
+    champion = person(org, role="champion", email=f"champion@{domain}", name="Chad Champion")
     company_objective = factories.ObjectiveFactory(
         organization=org, cycle=cycle, owner=ceo, level=Level.COMPANY, title="Delight customers"
     )
@@ -73,7 +69,7 @@ def build_company(org, prefix: str = "") -> Company:
     kr_lead = factories.KeyResultFactory(
         organization=org, objective=company_objective, owner=lead, title="NPS above 50"
     )
-    KeyResultContributor.objects.create(organization=org, key_result=kr_a, membership=contributor)
+    add_contributor(kr_a, contributor)
     return Company(
         org, cycle, unit, lead, owner, contributor, ceo, champion, objective, kr_a, kr_b, kr_lead
     )

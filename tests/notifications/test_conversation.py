@@ -11,6 +11,7 @@ from notifications.models import Kind, Notification, NotificationLog, Notificati
 from okrs import services
 from okrs.models import CommentMention, Level
 from tests import factories
+from tests.builders import person
 
 
 @pytest.fixture
@@ -88,9 +89,7 @@ def test_a_mention_in_a_check_in_note_or_blocker(company, on_commit):
 
 
 def test_only_people_who_may_open_the_objective_can_be_mentioned(company, on_commit):
-    outsider = factories.MembershipFactory(
-        organization=company.org, user=factories.UserFactory(email="sam@elsewhere.example")
-    )
+    outsider = person(company.org, email="sam@elsewhere.example")
     secret = factories.ObjectiveFactory(
         organization=company.org, cycle=company.cycle, owner=company.owner,
         level=Level.INDIVIDUAL, unit=company.unit, visibility="private", title="Quiet plan",

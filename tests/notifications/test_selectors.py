@@ -4,7 +4,8 @@ from notifications import selectors
 from notifications.models import Kind
 from okrs.models import Cycle
 from tests import factories
-from tests.notifications.conftest import WEEK, check_in, person
+from tests.builders import person
+from tests.notifications.conftest import WEEK, check_in
 
 
 def due_map(org, include_contributors=False):

@@ -7,6 +7,7 @@ from notifications import emails
 from notifications.demo import seed_notifications
 from notifications.models import Kind, Notification, NotificationLog, NotificationOptOut
 from tests import factories
+from tests.builders import person
 
 
 def url(name, org, **kwargs):
@@ -149,7 +150,6 @@ def test_log_page_is_for_admins_with_filters(
 
 def test_demo_seed_is_idempotent(org):
     for local in ("owner", "ceo", "champion"):
-        user = factories.UserFactory(email=f"{local}@acme.example")
-        factories.MembershipFactory(organization=org, user=user)
+        person(org, email=f"{local}@acme.example")
     assert seed_notifications(org) == 4  # owner has two
     assert seed_notifications(org) == 0

@@ -13,10 +13,10 @@ from django.db import connection
 from accounts.models import Organization
 from notifications.models import NotificationLog
 from tests import factories
+from tests.builders import person
 from tests.notifications.conftest import (
     MONDAY_9,
     build_company,
-    person,
     redis_available,
     start_smtp,
 )

@@ -8,6 +8,7 @@ from accounts.models import Membership, OrgUnit
 from okrs import services
 from okrs.models import Cycle, KeyResult, Level, Objective
 from tests import factories
+from tests.builders import person
 
 
 @dataclass
@@ -28,32 +29,29 @@ class World:
     bystander: Membership
 
 
-def person(org, role, email, unit=None, reports_to=None, full_name=""):
-    user = factories.UserFactory(email=email, full_name=full_name or email.split("@")[0].title())
-    return factories.MembershipFactory(
-        organization=org, user=user, role=role, unit=unit, reports_to=reports_to
-    )
-
-
 @pytest.fixture
 def world(org):
-    ceo = person(org, "executive", "ceo@w.example", full_name="Carla Executive")
-    admin = person(org, "admin", "admin@w.example")
-    champion = person(org, "champion", "champion@w.example")
+    ceo = person(org, role="executive", email="ceo@w.example", name="Carla Executive")
+    admin = person(org, role="admin", email="admin@w.example")
+    champion = person(org, role="champion", email="champion@w.example")
     engineering = factories.OrgUnitFactory(organization=org, name="Engineering")
     platform = factories.OrgUnitFactory(
         organization=org, name="Platform", kind="team", parent=engineering
     )
     sales = factories.OrgUnitFactory(organization=org, name="Sales")
-    eng_head = person(org, "member", "eng.head@w.example", engineering, ceo)
-    sales_head = person(org, "member", "sales.head@w.example", sales, ceo)
-    platform_lead = person(org, "member", "platform.lead@w.example", platform, eng_head)
+    eng_head = person(org, email="eng.head@w.example", unit=engineering, reports_to=ceo)
+    sales_head = person(org, email="sales.head@w.example", unit=sales, reports_to=ceo)
+    platform_lead = person(org, email="platform.lead@w.example", unit=platform, reports_to=eng_head)
     engineering.lead, platform.lead, sales.lead = eng_head, platform_lead, sales_head
     for unit in (engineering, platform, sales):
         unit.save()
-    owner = person(org, "member", "owner@w.example", platform, platform_lead, "Olivia Owner")
-    contributor = person(org, "member", "contributor@w.example", platform, platform_lead)
-    bystander = person(org, "member", "bystander@w.example", sales, sales_head)
+    owner = person(
+        org, email="owner@w.example", unit=platform, reports_to=platform_lead, name="Olivia Owner"
+    )
+    contributor = person(
+        org, email="contributor@w.example", unit=platform, reports_to=platform_lead
+    )
+    bystander = person(org, email="bystander@w.example", unit=sales, reports_to=sales_head)
     cycle = factories.CycleFactory(organization=org, name="Q4 2026", status=Cycle.Status.ACTIVE)
     return World(
         org, cycle, engineering, platform, sales, admin, ceo, champion,
@@ -87,4 +85,4 @@ def reload(obj):
     return type(obj).objects.get(pk=obj.pk)
 
 
-__all__ = ["World", "make_chain", "person", "reload", "Objective"]
+__all__ = ["World", "make_chain", "reload", "Objective"]

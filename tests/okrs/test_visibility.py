@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from accounts.models import Role
 from okrs import visibility
-from okrs.models import KeyResultContributor, Level, Objective
+from okrs.models import Level, Objective
 from tests import factories
+from tests.builders import add_contributor
 
 ROLES = [Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION, Role.MEMBER]
 
@@ -91,9 +92,7 @@ def build(spec, org, other_org):
                 organization=org, objective=objective, owner=members[owner]
             )
             for c in contributors:
-                KeyResultContributor.objects.create(
-                    organization=org, key_result=kr, membership=members[c]
-                )
+                add_contributor(kr, members[c])
     # Another company's objective: neither form may ever return it.
     outsider = factories.MembershipFactory(organization=other_org)
     factories.ObjectiveFactory(
@@ -143,6 +142,6 @@ def test_contributor_may_open_a_private_objective_they_work_on(db, org):
         organization=org, owner=owner, cycle__organization=org, visibility="private"
     )
     kr = factories.KeyResultFactory(organization=org, objective=secret, owner=owner)
-    KeyResultContributor.objects.create(organization=org, key_result=kr, membership=helper)
+    add_contributor(kr, helper)
     assert visibility.can_view_objective(helper, secret)
     assert not visibility.can_view_objective(bystander, secret)

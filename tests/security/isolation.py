@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Role
 from tests import factories
+from tests.builders import person
 
 # Routes where the object is authenticated by a signed token instead of a login: the token
 # itself is the credential, so "A's slug + A's token" answers 200 by design. They are still
@@ -110,15 +111,22 @@ def build_tenant(marker: str, slug: str) -> Tenant:
 
     org = factories.OrganizationFactory(name=f"{marker} Corp", slug=slug)
 
-    def person(local: str, **kwargs):
-        user = factories.UserFactory(
-            email=f"{local}@{slug}.example", full_name=f"{marker} {local.title()}"
-        )
-        return factories.MembershipFactory(organization=org, user=user, **kwargs)
-
-    admin = person("admin", role=Role.ADMIN, title=f"{marker} Chief")
+    admin = person(
+        org,
+        email=f"admin@{slug}.example",
+        name=f"{marker} Admin",
+        role=Role.ADMIN,
+        title=f"{marker} Chief",
+    )
     unit = factories.OrgUnitFactory(organization=org, name=f"{marker} Unit", lead=admin)
-    member = person("member", unit=unit, reports_to=admin, title=f"{marker} Engineer")
+    member = person(
+        org,
+        email=f"member@{slug}.example",
+        name=f"{marker} Member",
+        unit=unit,
+        reports_to=admin,
+        title=f"{marker} Engineer",
+    )
     cycle = factories.CycleFactory(organization=org, name=f"{marker} Cycle")
     objective = factories.ObjectiveFactory(
         organization=org,

@@ -26,6 +26,7 @@ from accounts.models import Role
 from notifications import delivery
 from notifications.models import Kind, Notification
 from tests import factories
+from tests.builders import person
 from tests.security.isolation import TOKEN_AUTHENTICATED, Tenant, fill, org_routes
 
 MARKERS = ("ZEBRASECRET", "QUOKKAHIDDEN", "WALRUSNOTE", "NARWHALTASK", "OKAPIRISK", "IBEXCOMMENT")
@@ -35,21 +36,17 @@ MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def _build(db):
     org = factories.OrganizationFactory(name="Private Co", slug="private-co", timezone="UTC")
 
-    def person(local, **kwargs):
-        user = factories.UserFactory(email=f"{local}@private-co.example", full_name=local.title())
-        return factories.MembershipFactory(organization=org, user=user, **kwargs)
-
-    admin = person("admin", role=Role.ADMIN)
-    lead = person("lead")
+    admin = person(org, email="admin@private-co.example", role=Role.ADMIN)
+    lead = person(org, email="lead@private-co.example")
     team = factories.OrgUnitFactory(organization=org, name="Platform", kind="team", lead=lead)
     lead.unit = team
     lead.save()
-    owner = person("owner", unit=team, reports_to=lead)
+    owner = person(org, email="owner@private-co.example", unit=team, reports_to=lead)
     sales = factories.OrgUnitFactory(organization=org, name="Sales")
-    bystander = person("bystander", unit=sales)
+    bystander = person(org, email="bystander@private-co.example", unit=sales)
     sales.lead = bystander  # a lead, so the lead digest is exercised too
     sales.save()
-    champion = person("champion", role=Role.CHAMPION)
+    champion = person(org, email="champion@private-co.example", role=Role.CHAMPION)
     cycle = factories.CycleFactory(organization=org, name="Q4", status="active")
     public = factories.ObjectiveFactory(
         organization=org, cycle=cycle, owner=lead, unit=team, level="team", title="Open goal"

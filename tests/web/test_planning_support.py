@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from accounts.models import Membership, OrgUnit
 from okrs.models import Cycle, Level, Objective
 from tests import factories
+from tests.builders import person
 
 
 @dataclass
@@ -19,13 +20,6 @@ class Company:
     member: Membership
 
 
-def person(organization, email: str, *, role: str = "member", unit=None, reports_to=None):
-    user = factories.UserFactory(email=email, full_name=email.split("@")[0].title())
-    return factories.MembershipFactory(
-        organization=organization, user=user, role=role, unit=unit, reports_to=reports_to
-    )
-
-
 def build_company(organization, *, cycle=None) -> Company:
     """Engineering (led by a head) ⊃ Platform (led by a team lead) ⊃ one member."""
     cycle = cycle or factories.CycleFactory(organization=organization, name="Q1 Test")
@@ -35,9 +29,10 @@ def build_company(organization, *, cycle=None) -> Company:
     team = factories.OrgUnitFactory(
         organization=organization, name="Platform", kind=OrgUnit.Kind.TEAM, parent=department
     )
-    head = person(organization, f"head@{organization.slug}.example", unit=department)
-    lead = person(organization, f"lead@{organization.slug}.example", unit=team, reports_to=head)
-    member = person(organization, f"dev@{organization.slug}.example", unit=team, reports_to=lead)
+    domain = f"{organization.slug}.example"
+    head = person(organization, email=f"head@{domain}", unit=department)
+    lead = person(organization, email=f"lead@{domain}", unit=team, reports_to=head)
+    member = person(organization, email=f"dev@{domain}", unit=team, reports_to=lead)
     department.lead = head
     department.save()
     team.lead = lead

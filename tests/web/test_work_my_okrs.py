@@ -8,10 +8,10 @@ from django.urls import reverse
 from okrs import services
 from okrs.models import Cycle
 from tests import factories
+from tests.builders import person
 from tests.web.test_work_support import (
     add_krs,
     build_cascade,
-    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_checked_in_kr_shows_checked_in_and_summary_counts_it(org, client_for):
 
 def test_member_without_krs_gets_a_call_to_action(org, client_for):
     build_cascade(org)
-    loner = member(org, "loner@t.example")
+    loner = person(org, email="loner@t.example")
     html = client_for(loner).get(url(org)).content.decode()
     assert "You have no key results in Q4 yet" in html
     assert "Create an objective" in html

@@ -8,10 +8,10 @@ from django.urls import reverse
 from okrs import services
 from okrs.models import AuditEntry, Comment, CommentMention, Objective
 from tests import factories
+from tests.builders import person
 from tests.web.test_work_support import (
     add_krs,
     build_cascade,
-    member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -276,4 +276,4 @@ def test_outsider_cannot_comment(org, outsider_membership, client_for):
     c = build_cascade(org)
     url = u("objective_comment", org, objective_id=c.team.pk)
     assert client_for(outsider_membership).post(url, {"body": "hi"}).status_code == 404
-    member(org, "x@t.example")  # the org itself is fine, only the outsider is refused
+    person(org, email="x@t.example")  # the org itself is fine, only the outsider is refused

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from accounts.models import Membership, Organization, OrgUnit
-from okrs.models import Cycle, KeyResult, KeyResultContributor, Level, Objective
+from okrs.models import Cycle, KeyResult, Level, Objective
 from tests import factories
+from tests.builders import add_contributor, person
 
 
 @dataclass
@@ -28,34 +29,27 @@ class Cascade:
     krs: list[KeyResult] = field(default_factory=list)
 
 
-def member(org: Organization, email: str, *, role: str = "member", **extra) -> Membership:
-    user = factories.UserFactory(email=email, full_name=email.split("@")[0].title())
-    return factories.MembershipFactory(organization=org, user=user, role=role, **extra)
-
-
 def add_krs(cascade: Cascade, count: int, *, objective: Objective | None = None) -> None:
     objective = objective or cascade.team
     for _ in range(count):
         kr = factories.KeyResultFactory(
             organization=cascade.org, objective=objective, owner=cascade.owner
         )
-        KeyResultContributor.objects.create(
-            organization=cascade.org, key_result=kr, membership=cascade.contributor
-        )
+        add_contributor(kr, cascade.contributor)
         cascade.krs.append(kr)
 
 
 def build_cascade(org: Organization, *, kr_count: int = 3, domain: str = "t.example") -> Cascade:
-    ceo = member(org, f"ceo@{domain}", role="executive", title="CEO")
-    lead = member(org, f"lead@{domain}", reports_to=ceo)
+    ceo = person(org, email=f"ceo@{domain}", role="executive", title="CEO")
+    lead = person(org, email=f"lead@{domain}", reports_to=ceo)
     unit = factories.OrgUnitFactory(
         organization=org, name="Platform", kind=OrgUnit.Kind.TEAM, lead=lead
     )
     lead.unit = unit
     lead.save()
-    owner = member(org, f"owner@{domain}", unit=unit, reports_to=lead)
-    contributor = member(org, f"contributor@{domain}", unit=unit, reports_to=lead)
-    bystander = member(org, f"bystander@{domain}")
+    owner = person(org, email=f"owner@{domain}", unit=unit, reports_to=lead)
+    contributor = person(org, email=f"contributor@{domain}", unit=unit, reports_to=lead)
+    bystander = person(org, email=f"bystander@{domain}")
     cycle = factories.CycleFactory(organization=org, name="Q4", status=Cycle.Status.ACTIVE)
     company = factories.ObjectiveFactory(
         organization=org, cycle=cycle, owner=ceo, level=Level.COMPANY, title="Delight customers"
