@@ -30,7 +30,9 @@ POLICY = "tenant_isolation"
 
 # '' is what a custom setting reads after being reset in this session; NULL before any set.
 _TENANT = f"NULLIF(current_setting('{SETTING}', true), '')"
-# Scalar subqueries: evaluated once per query (an InitPlan), not once per row.
+# Scalar subqueries: evaluated once per query (an InitPlan), not once per row. Migrations build
+# the policy from this text when they run: changing it needs a new migration re-running
+# `protect(...)` on every tenant table (it drops and recreates the policy).
 CONDITION = f"(SELECT {_TENANT}) IS NULL OR organization_id = (SELECT {_TENANT}::bigint)"
 
 
