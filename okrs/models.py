@@ -233,6 +233,8 @@ class CheckIn(TenantModel):
         indexes = [
             models.Index(fields=["organization", "key_result", "created_at"]),
             models.Index(fields=["organization", "author", "week"]),
+            # "Checked in this week" for a whole cycle (health's per-unit rates): by week.
+            models.Index(fields=["organization", "week", "key_result"]),
         ]
 
     def __str__(self) -> str:

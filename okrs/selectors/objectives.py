@@ -8,7 +8,6 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -171,12 +170,15 @@ def alignment_roots(
     """The first level of the tree: visible objectives aligned to nothing the viewer may see
     in this cycle (company objectives and orphans), each with `child_count`. One query per
     page; the caller paginates."""
-    visible_parent = Objective.objects.filter(
-        pk=OuterRef("parent_id"), cycle_id=OuterRef("cycle_id")
-    ).filter(visible_objectives_q(viewer))
+    # Aligned to an objective the viewer may not open (few: private ones), or to nothing.
+    hidden = (
+        Objective.objects.filter(organization=organization, cycle=cycle)
+        .exclude(visible_objectives_q(viewer))
+        .values("pk")
+    )
     return (
         _tree_rows(organization, cycle, viewer)
-        .filter(Q(parent__isnull=True) | ~Exists(visible_parent))
+        .filter(Q(parent__isnull=True) | Q(parent_id__in=hidden))
         .order_by(*_node_order())
     )
 

@@ -154,13 +154,24 @@ def test_child_counts_and_roots_respect_visibility(world):
         organization=world.org, cycle=world.cycle, level=Level.TEAM, unit=world.sales,
         owner=world.bystander, parent=secret, title="Mine",
     )  # fmt: skip
-    (root, mine) = selectors.alignment_roots(
+    ceo_secret = factories.ObjectiveFactory(  # its owner reports to nobody (NULLs in SQL)
+        organization=world.org, cycle=world.cycle, level=Level.COMPANY, owner=world.ceo,
+        visibility="private", title="CEO secret",
+    )  # fmt: skip
+    below_ceo = factories.ObjectiveFactory(
+        organization=world.org, cycle=world.cycle, level=Level.TEAM, unit=world.sales,
+        owner=world.bystander, parent=ceo_secret, title="Also mine",
+    )  # fmt: skip
+    (root, also_mine, mine) = selectors.alignment_roots(
         organization=world.org, cycle=world.cycle, viewer=world.bystander
     )
     assert root == company and root.child_count == 1  # the private child is not counted
     assert mine == below_secret  # its parent is hidden from the bystander: a root
-    (root,) = selectors.alignment_roots(organization=world.org, cycle=world.cycle, viewer=world.ceo)
-    assert root.child_count == 2
+    assert also_mine == below_ceo
+    (secret_root, root) = selectors.alignment_roots(
+        organization=world.org, cycle=world.cycle, viewer=world.ceo
+    )
+    assert root.child_count == 2 and secret_root == ceo_secret
 
 
 def test_a_chain_deeper_than_the_cap_made_in_sql_still_builds_iteratively(world):
