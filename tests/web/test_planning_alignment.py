@@ -146,3 +146,37 @@ def test_alignment_query_count_is_constant(
     with django_assert_max_num_queries(16):
         response = client.get(url("alignment_current", org), {"expand": "all"})
     assert response.status_code == 200
+
+
+def test_children_are_paged_with_show_more_and_the_objective_page_pages_them_too(
+    client_for, member_membership, org
+):
+    company = build_company(org)
+    top, dept, team = cascade(company, owner_company=member_membership)
+    for i in range(26):
+        factories.ObjectiveFactory(
+            organization=org, cycle=company.cycle, owner=company.head, level="department",
+            unit=company.department, parent=top, title=f"Aligned {i:02d}",
+        )  # fmt: skip
+    client = client_for(member_membership)
+    children = url("alignment_children", org, objective_id=top.pk)
+    first = client.get(children, HTTP_HX_REQUEST="true").content.decode()
+    assert first.count('class="tree-node') == 25 and "Show more aligned to" in first
+    assert f"{children}?page=2" in first
+    second = client.get(children, {"page": 2}, HTTP_HX_REQUEST="true").content.decode()
+    assert second.count('class="tree-node') == 2 and "Show more" not in second
+    detail = url("objective_detail", org, objective_id=top.pk)
+    page = client.get(detail).content.decode()
+    assert "Aligned 24" in page and "Ship the platform" not in page and "aligned=2" in page
+    assert "Ship the platform" in client.get(detail, {"aligned": 2}).content.decode()
+
+
+def test_filters_include_a_title_search_in_sql(client_for, executive_membership, org):
+    company = build_company(org)
+    cascade(company, owner_company=executive_membership)
+    html = (
+        client_for(executive_membership)
+        .get(url("alignment_current", org), {"q": "deploy"})
+        .content.decode()
+    )
+    assert "1 matching objective" in html and "Cut deploy time" in html

@@ -14,6 +14,7 @@ from okr_project.web import error_text, forbidden
 from okrs import policy
 
 HISTORY_PAGE_SIZE = 10
+ALIGNED_PAGE_SIZE = 25
 LONG_LIST_PAGE_SIZE = 20
 
 

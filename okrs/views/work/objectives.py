@@ -17,6 +17,7 @@ from okrs.forms import ObjectiveForm
 from okrs.models import Level, Objective
 from okrs.views.work.comments import comments_context, post_comment
 from okrs.views.work.common import (
+    ALIGNED_PAGE_SIZE,
     HISTORY_PAGE_SIZE,
     delete_body,
     form_status,
@@ -46,7 +47,13 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
     parent = objective.parent if objective.parent_id else None
     if parent is not None and not policy.can_view_objective(me, parent):
         parent = None
-    children = selectors.aligned_children(organization=org, objective=objective, viewer=me)
+    # One page of what aligns here (an objective may have hundreds), visible ones only.
+    children = paginate(
+        request,
+        selectors.alignment_children(organization=org, parent=objective, viewer=me),
+        ALIGNED_PAGE_SIZE,
+        param="aligned",
+    )
     key_results = objective.key_results.all()  # prefetched by get_objective
     history = paginate(
         request,
@@ -58,7 +65,7 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
     ctx = {
         "objective": objective,
         "parent": parent,
-        "children": list(children),
+        "children": children,
         "key_results": list(key_results),
         "history": history,
         # The policy answers for the cycle state too (a closed cycle is read-only).
