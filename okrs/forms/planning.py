@@ -55,7 +55,6 @@ class AlignmentFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["owner"].queryset = members
-        self.fields["owner"].label_from_instance = lambda m: m.name
 
     @property
     def is_filtering(self) -> bool:

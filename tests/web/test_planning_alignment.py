@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from okrs import selectors
 from okrs.models import Objective
 from tests import factories
 from tests.web.test_planning_support import build_company, cascade, private_team_objective
@@ -180,3 +181,26 @@ def test_filters_include_a_title_search_in_sql(client_for, executive_membership,
         .content.decode()
     )
     assert "1 matching objective" in html and "Cut deploy time" in html
+
+
+def test_expand_all_over_the_limit_says_so_and_stays_lazy(client_for, executive_membership, org):
+    company = build_company(org)
+    top, dept, team = cascade(company, owner_company=executive_membership)
+    Objective.objects.bulk_create(
+        Objective(
+            organization=org,
+            cycle=company.cycle,
+            level="team",
+            unit=company.team,
+            owner=company.lead,
+            parent=dept,
+            title=f"Bulk {i:03d}",
+        )  # fmt: skip
+        for i in range(selectors.EXPAND_ALL_LIMIT)
+    )
+    response = client_for(executive_membership).get(
+        url("alignment", org, cycle_id=company.cycle.pk), {"expand": "all"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "Too many objectives to expand at once" in html
+    assert "Grow revenue" in html and "Bulk 000" not in html  # the lazy first level
