@@ -1,4 +1,4 @@
-"""Form widgets shared by every app: a fast native select and the people picker."""
+"""Form widgets shared by every app: a fast native select and the autocomplete pickers."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 # A people picker is a native <select> up to this many active members, else an autocomplete.
@@ -58,7 +59,29 @@ def _as_list(value) -> list[str]:
     return [str(v) for v in values if v not in (None, "")]
 
 
-class PeoplePickerMixin:
+class AutocompleteMixin:
+    """A model picker whose cost does not grow with the company (people, objectives).
+
+    Subclasses name the search endpoint (`search_url_name`, an org URL answering `?q=` and
+    `?field=` with `<li role="option">`s) and how to sort the native select.
+    """
+
+    multiple = False
+    search_url_name = ""
+    related: tuple[str, ...] = ()
+    placeholder = "Type to search"
+    hint = "Type, then pick with the arrow keys and Enter."
+    include = ""  # an htmx hx-include selector sent along with ?q= (e.g. the form's cycle)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra_query: dict[str, str] = {}  # fixed search parameters (e.g. a cycle id)
+
+    def sort_key(self, row):
+        return str(row).lower()
+
+
+class PeoplePickerMixin(AutocompleteMixin):
     """A member picker whose cost does not grow with the company.
 
     One query whatever the size: up to `NATIVE_SELECT_MAX + 1` members of the field's
@@ -69,16 +92,27 @@ class PeoplePickerMixin:
     id, an email or "Name (email)"); chosen contributors are checked checkboxes.
     """
 
-    multiple = False
+    search_url_name = "orgchart:people_search"
+    related = ("user",)
+    placeholder = "Type a name or email"
+    hint = "Type a name or email, then pick with the arrow keys and Enter."
+
+    def sort_key(self, row):
+        return (row.user.full_name.lower(), row.user.email.lower())
+
+
+class AutocompleteRenderMixin:
+    """The rendering shared by every autocomplete picker (see `AutocompleteMixin`)."""
+
     template_name = "django/forms/widgets/select.html"  # unused: render() is ours
 
     def _rows(self, selected: list[str]):
         field = self.choices.field
         picked = [int(v) for v in selected if v.isdigit() and len(v) < 19]
         limit = max(native_select_max() + 1, len(picked))
-        ordering = list(field.queryset.query.order_by) or ["user__full_name", "user__email"]
+        ordering = list(field.queryset.query.order_by)
         rows = list(
-            field.queryset.select_related("user")
+            field.queryset.select_related(*self.related)
             .annotate(
                 picker_selected=Case(
                     When(pk__in=picked, then=Value(1)),
@@ -99,11 +133,11 @@ class PeoplePickerMixin:
         if len(rows) <= native_select_max():
             return self._render_select(name, attrs, rows, selected, field)
         chosen = [row for row in rows if row.picker_selected]
-        url = reverse("orgchart:people_search", kwargs={"org_slug": rows[0].picker_org_slug})
+        url = reverse(self.search_url_name, kwargs={"org_slug": rows[0].picker_org_slug})
         return self._render_combobox(name, attrs, chosen, field, url, selected)
 
     def _render_select(self, name, attrs, rows, selected, field):
-        rows = sorted(rows, key=lambda m: (m.user.full_name.lower(), m.user.email.lower()))
+        rows = sorted(rows, key=self.sort_key)
         if self.multiple:
             attrs["multiple"] = True
         parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
@@ -143,14 +177,16 @@ class PeoplePickerMixin:
             "aria-describedby": described,
             "autocomplete": "off",
             "spellcheck": "false",
-            "placeholder": "Type a name or email",
+            "placeholder": self.placeholder,
             "data-combobox-input": True,
-            "hx-get": f"{url}?field={field_id}",
+            "hx-get": f"{url}?{urlencode({'field': field_id, **self.extra_query})}",
             "hx-trigger": "input changed delay:250ms",
             "hx-target": f"#{listbox}",
             "hx-swap": "innerHTML",
             "hx-sync": "this:replace",
         }
+        if self.include:
+            text["hx-include"] = self.include
         parts = [
             format_html(
                 '<div class="combobox{}" data-combobox{}>',
@@ -190,15 +226,14 @@ class PeoplePickerMixin:
             format_html(
                 '<ul id="{}" role="listbox" class="combobox-list" aria-label="{}" hidden></ul>',
                 listbox,
-                f"Matching people for {field.label or name}",
+                f"Matches for {field.label or name}",
             )
         )
         parts.append(
             format_html(
                 '<p class="small muted combobox-hint" id="{}">{}</p>',
                 hint,
-                "Type a name or email, then pick with the arrow keys and Enter."
-                + (" Untick someone to remove them." if self.multiple else ""),
+                self.hint + (" Untick someone to remove them." if self.multiple else ""),
             )
         )
         parts.append("</div>")
@@ -218,9 +253,9 @@ def native_select_max() -> int:
     return int(getattr(settings, "CAIRN_PEOPLE_SELECT_MAX", NATIVE_SELECT_MAX))
 
 
-class PeoplePicker(PeoplePickerMixin, forms.Select):
+class PeoplePicker(PeoplePickerMixin, AutocompleteRenderMixin, forms.Select):
     multiple = False
 
 
-class PeoplePickerMultiple(PeoplePickerMixin, forms.SelectMultiple):
+class PeoplePickerMultiple(PeoplePickerMixin, AutocompleteRenderMixin, forms.SelectMultiple):
     multiple = True

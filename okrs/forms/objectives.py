@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
-from django import forms
+import re
 
-from accounts.widgets import FastSelect
+from django import forms
+from django.core.exceptions import ValidationError
+
 from okrs import selectors
 from okrs.forms.base import MemberChoiceField, StyledForm, members_of, units_of
 from okrs.models import Cycle, Level, Objective, Status
+from okrs.widgets import ObjectivePicker
+
+_LABEL_SUFFIX = re.compile(
+    r"\s*\((?:" + "|".join(re.escape(label) for _v, label in Level.choices) + r")\)$",
+    re.IGNORECASE,
+)
 
 
 class ObjectiveChoiceField(forms.ModelChoiceField):
-    widget = FastSelect
+    """An objective of the (visible, organization-scoped) queryset: by id, or, typed without
+    JavaScript, by its exact title ("Title (Level)" as the picker shows it)."""
+
+    widget = ObjectivePicker
 
     def label_from_instance(self, obj: Objective) -> str:
         return f"{obj.title} ({obj.get_level_display()})"
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else ""
+        if text and not text.isdigit():
+            title = _LABEL_SUFFIX.sub("", text)[:200]
+            matches = list(self.queryset.filter(title__iexact=title)[:2])
+            if len(matches) != 1:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return matches[0]
+        return super().to_python(text or value)
 
 
 class ObjectiveForm(StyledForm):
@@ -67,6 +88,7 @@ class ObjectiveForm(StyledForm):
         if instance is not None:
             # The cycle of an existing objective does not change; a parent may not be itself.
             del self.fields["cycle"]
+            self.fields["parent"].widget.extra_query = {"cycle": str(instance.cycle_id)}
             self.initial.setdefault("version", instance.version)
             parents = selectors.parent_candidates(
                 organization=organization,

@@ -42,6 +42,7 @@ from okrs.selectors.objectives import (
     nodes_from,
     objectives_for_cycle,
     parent_candidates,
+    search_objectives,
 )
 from okrs.selectors.weeks import iso_week, week_start
 from okrs.visibility import visible_objectives_q
@@ -81,6 +82,7 @@ __all__ = [
     "key_results_for_member",
     "objectives_for_cycle",
     "parent_candidates",
+    "search_objectives",
     "unit_overview",
     "visible_objectives_q",
     "week_start",

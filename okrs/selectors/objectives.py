@@ -114,6 +114,24 @@ def parent_candidates(
     return qs.select_related("owner__user", "unit").order_by(level_rank(), "title")
 
 
+def search_objectives(
+    *,
+    organization: Organization,
+    viewer: Membership | None,
+    search: str,
+    cycle_id: int | None = None,
+    limit: int = 10,
+) -> list[Objective]:
+    """Up to `limit` objectives the viewer may see whose title contains `search` (SQL
+    icontains), in tree order; within one cycle when given (the "Aligned to" picker)."""
+    qs = Objective.objects.filter(organization=organization).filter(visible_objectives_q(viewer))
+    if cycle_id is not None:
+        qs = qs.filter(cycle_id=cycle_id)
+    if search.strip():
+        qs = qs.filter(title__icontains=search.strip())
+    return list(qs.select_related("cycle").order_by(level_rank(), Lower("title"), "id")[:limit])
+
+
 # Alignment chains are at most this many levels deep (the company objective is level 1);
 # the objective service refuses a deeper one. Trees are still built iteratively, so rows
 # written around the service (a 60-deep chain made in SQL) render too.

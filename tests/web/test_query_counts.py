@@ -202,6 +202,18 @@ TARGETS = [
         {},
     ),
     ("people_search", "member", lambda t: _web("orgchart:people_search", t) + "?q=ann", HX),
+    (
+        "objective_edit",
+        "lead",
+        lambda t: _web("okrs:objective_edit", t, objective_id=t.team_objective.pk),
+        {},
+    ),
+    (
+        "objective_search",
+        "member",
+        lambda t: _web("okrs:objective_search", t) + f"?q=a&cycle={t.cycle.pk}",
+        HX,
+    ),
     ("api_members", "member", lambda t: _api(t, "members/"), {}),
     ("api_members_search", "member", lambda t: _api(t, "members/?search=ann"), {}),
     ("api_units", "member", lambda t: _api(t, "units/"), {}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.template.response import TemplateResponse
@@ -16,6 +17,7 @@ from okrs.views.planning.common import PAGE_SIZE
 from okrs.views.planning.cycles import switched_cycle
 
 TEMPLATE = "okrs/planning/alignment.html"
+_FIELD_ID = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 CASCADE = [Level.DEPARTMENT, Level.TEAM, Level.INDIVIDUAL]
 
 
@@ -173,3 +175,25 @@ def alignment_children(request, org_slug, objective_id):
         else "okrs/planning/alignment_children.html"
     )
     return TemplateResponse(request, template, context)
+
+
+@org_required
+def objective_search(request, org_slug):
+    """The "Aligned to" picker's listbox: up to ten objectives the viewer may see whose title
+    contains `q`, within `cycle` when given (htmx fragment, or a small page)."""
+    query = request.GET.get("q", "").strip()[:100]
+    raw_cycle = request.GET.get("cycle", "")
+    cycle_id = int(raw_cycle) if raw_cycle.isdigit() and len(raw_cycle) < 19 else None
+    field = request.GET.get("field", "")
+    field = field if _FIELD_ID.match(field) else "objective"
+    found = selectors.search_objectives(
+        organization=request.organization,
+        viewer=request.membership,
+        search=query,
+        cycle_id=cycle_id,
+    )
+    options = [{"objective": o, "label": f"{o.title} ({o.get_level_display()})"} for o in found]
+    template = "okrs/planning/objective_search.html"
+    if request.htmx:
+        template += "#options"
+    return TemplateResponse(request, template, {"query": query, "field": field, "options": options})

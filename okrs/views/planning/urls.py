@@ -24,6 +24,7 @@ urlpatterns = [
         name="key_result_grade",
     ),
     path("alignment/", alignment.alignment, name="alignment_current"),
+    path("alignment/search/", alignment.objective_search, name="objective_search"),
     path("cycles/<int:cycle_id>/alignment/", alignment.alignment, name="alignment"),
     path(
         "alignment/<int:objective_id>/children/",
