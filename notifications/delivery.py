@@ -151,7 +151,7 @@ class BatchContent:
             krs = [
                 kr
                 for kr in self.due.get(membership.pk, [])
-                if visibility.can_view_objective(membership, kr.objective)
+                if visibility.can_view_key_result(membership, kr)
             ]
             if not krs:
                 return "nothing due: every key result already has a check-in this week"

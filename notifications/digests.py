@@ -20,7 +20,7 @@ from accounts.selectors import subtree_ids
 from notifications import selectors
 from okrs.models import Cycle, KeyResult, Level, Objective, Risk
 from okrs.selectors import attention, weeks
-from okrs.visibility import can_view_objective
+from okrs.visibility import can_view_key_result, can_view_objective
 
 TOP = 5
 
@@ -150,7 +150,7 @@ class ReaderView:
             reader,
             [line for line in snapshot.lines if visible(line.objective)],
             [o for o in snapshot.objectives if visible(o)],
-            [r for r in snapshot.risks if visible(r.key_result.objective)],
+            [r for r in snapshot.risks if can_view_key_result(reader, r.key_result)],
         )
 
 

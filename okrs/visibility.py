@@ -5,6 +5,10 @@ filters a queryset. A Hypothesis test (tests/okrs/test_visibility.py) proves the
 Everything that shows an objective, its key results, check-ins, comments, initiatives or risks
 — pages, API, digests, reminders, counts — asks one of these two; nothing else decides.
 
+A key result, and what hangs off it (check-ins, initiatives, risks, comments), is seen by whoever
+may see its objective (`can_view_key_result`, `visible_key_results_q`). Trashed objectives and
+key results are seen by no one.
+
 The rule (docs/domain.md, "Visibility"):
 - nobody sees another organization's objectives, and a missing or inactive viewer sees nothing
   (there is no "everything" reader: a system reader such as a digest passes its reader);
@@ -118,8 +122,8 @@ def prime_viewers(viewers: Iterable[Membership]) -> None:
 
 def can_view_objective(viewer: Membership | None, objective: Objective) -> bool:
     """The rule for one loaded objective (see the module docstring)."""
-    if not _active(viewer) or objective is None:
-        return False
+    if not _active(viewer) or objective is None or objective.deleted_at is not None:
+        return False  # a trashed objective is seen by no one (an admin restores it by id)
     if objective.organization_id != viewer.organization_id:
         return False
     if objective.visibility != Objective.Visibility.PRIVATE or sees_everything(viewer):
@@ -138,7 +142,9 @@ def visible_objectives_q(viewer: Membership | None, prefix: str = "") -> Q:
     (e.g. "objective__" from KeyResult, "key_result__objective__" from CheckIn)."""
     if not _active(viewer):
         return Q(pk__in=[])
-    same_org = Q(**{f"{prefix}organization_id": viewer.organization_id})
+    same_org = Q(
+        **{f"{prefix}organization_id": viewer.organization_id, f"{prefix}deleted_at__isnull": True}
+    )
     if sees_everything(viewer):
         return same_org
     q = Q(**{f"{prefix}visibility": Objective.Visibility.PUBLIC})
@@ -154,3 +160,15 @@ def visible_objectives_q(viewer: Membership | None, prefix: str = "") -> Q:
     )
     q |= Q(**{f"{prefix}pk__in": owned}) | Q(**{f"{prefix}pk__in": contributed})
     return same_org & q
+
+
+def can_view_key_result(viewer: Membership | None, key_result: KeyResult) -> bool:
+    """A key result is seen by whoever may see its objective, unless it is in the trash."""
+    return key_result.deleted_at is None and can_view_objective(viewer, key_result.objective)
+
+
+def visible_key_results_q(viewer: Membership | None, prefix: str = "") -> Q:
+    """`can_view_key_result` as a filter; `prefix` reaches the KR (e.g. "key_result__")."""
+    return Q(**{f"{prefix}deleted_at__isnull": True}) & visible_objectives_q(
+        viewer, f"{prefix}objective__"
+    )

@@ -16,6 +16,7 @@ from okrs.models import (
     Objective,
     Risk,
 )
+from okrs.services.objectives import default_rollup
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -92,6 +93,8 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     )
     level = Level.COMPANY
     title = factory.Sequence(lambda n: f"Objective {n}")
+    # As the service does: company and department objectives roll up KRs and children.
+    rollup = factory.LazyAttribute(lambda o: default_rollup(o.level))
 
 
 class KeyResultFactory(factory.django.DjangoModelFactory):

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Organization
 from okrs.models import Comment, Initiative, KeyResult, Objective, Risk
-from okrs.selectors.objectives import visible_objectives_q
+from okrs.visibility import visible_key_results_q, visible_objectives_q
 
 
 def visible_objectives(*, organization: Organization, viewer: Membership) -> QuerySet[Objective]:
@@ -31,20 +31,20 @@ def visible_key_results(*, organization: Organization, viewer: Membership) -> Qu
 
 def visible_initiatives(*, organization: Organization, viewer: Membership) -> QuerySet[Initiative]:
     return Initiative.objects.filter(organization=organization).filter(
-        visible_objectives_q(viewer, prefix="key_result__objective__")
+        visible_key_results_q(viewer, prefix="key_result__")
     )
 
 
 def visible_risks(*, organization: Organization, viewer: Membership) -> QuerySet[Risk]:
     return Risk.objects.filter(organization=organization).filter(
-        visible_objectives_q(viewer, prefix="key_result__objective__")
+        visible_key_results_q(viewer, prefix="key_result__")
     )
 
 
 def visible_comments(*, organization: Organization, viewer: Membership) -> QuerySet[Comment]:
     """Comments on objectives (or on KRs of objectives) the viewer may see."""
     on_objective = Q(objective__isnull=False) & visible_objectives_q(viewer, prefix="objective__")
-    on_key_result = Q(key_result__isnull=False) & visible_objectives_q(
-        viewer, prefix="key_result__objective__"
+    on_key_result = Q(key_result__isnull=False) & visible_key_results_q(
+        viewer, prefix="key_result__"
     )
     return Comment.objects.filter(organization=organization).filter(on_objective | on_key_result)

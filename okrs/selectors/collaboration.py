@@ -16,7 +16,7 @@ from django.http import Http404
 from accounts.models import Membership, Organization
 from okrs import policy
 from okrs.models import Comment, Initiative, KeyResult, Objective, Risk
-from okrs.visibility import visible_objectives_q
+from okrs.visibility import can_view_key_result, visible_objectives_q
 
 # What a key result page needs of the KR behind an initiative or a risk.
 _KR_RELATED = (
@@ -99,7 +99,7 @@ def get_initiative(*, organization: Organization, pk: Any, viewer: Membership | 
         )
     except Initiative.DoesNotExist:
         raise Http404("Initiative not found.") from None
-    if not policy.can_view_objective(viewer, row.key_result.objective):
+    if not can_view_key_result(viewer, row.key_result):
         raise Http404("Initiative not found.")
     return row
 
@@ -114,7 +114,7 @@ def get_risk(*, organization: Organization, pk: Any, viewer: Membership | None) 
         )
     except Risk.DoesNotExist:
         raise Http404("Risk not found.") from None
-    if not policy.can_view_objective(viewer, row.key_result.objective):
+    if not can_view_key_result(viewer, row.key_result):
         raise Http404("Risk not found.")
     return row
 

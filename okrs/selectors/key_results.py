@@ -16,11 +16,11 @@ from django.db.models import (
 from django.http import Http404
 
 from accounts.models import Membership, Organization
-from okrs import policy
+from okrs import visibility
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
 from okrs.selectors.cycles import active_cycle
 from okrs.selectors.weeks import iso_week
-from okrs.visibility import visible_objectives_q
+from okrs.visibility import visible_key_results_q
 
 
 def key_results_for_member(
@@ -81,7 +81,7 @@ def get_key_result(*, organization: Organization, pk: Any, viewer: Membership | 
         )
     except (KeyResult.DoesNotExist, TypeError, ValueError, OverflowError):
         raise Http404("Key result not found.") from None
-    if not policy.can_view_objective(viewer, kr.objective):
+    if not visibility.can_view_key_result(viewer, kr):
         raise Http404("Key result not found.")
     return kr
 
@@ -93,7 +93,7 @@ def check_ins_for_key_result(
     the KR's objective)."""
     return (
         CheckIn.objects.filter(organization=organization, key_result=key_result)
-        .filter(visible_objectives_q(viewer, prefix="key_result__objective__"))
+        .filter(visible_key_results_q(viewer, prefix="key_result__"))
         .select_related("author__user")
         .order_by("-created_at", "-id")
     )

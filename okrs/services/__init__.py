@@ -32,6 +32,7 @@ from okrs.services.objectives import (
     update_objective,
 )
 from okrs.services.rollup import recompute_cycle, recompute_key_result, recompute_objective_chain
+from okrs.services.trash import purge_trash, restore_key_result, restore_objective
 
 __all__ = [
     "CLOSED_MESSAGE",
@@ -51,6 +52,9 @@ __all__ = [
     "delete_objective",
     "delete_risk",
     "find_mentions",
+    "purge_trash",
+    "restore_key_result",
+    "restore_objective",
     "grade_key_result",
     "grade_objective",
     "recompute_cycle",

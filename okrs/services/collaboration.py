@@ -154,9 +154,7 @@ def create_risk(
     """Record a risk to a KR (whoever may manage its initiatives may manage its risks)."""
     kr = _kr_with_context(key_result)
     ensure_open(kr.objective.cycle)
-    policy.require(
-        policy.can_manage_risks(actor, kr), "You may not add risks to this key result."
-    )
+    policy.require(policy.can_manage_risks(actor, kr), "You may not add risks to this key result.")
     risk = Risk(
         organization_id=kr.organization_id,
         key_result=kr,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership
 from okrs import policy
@@ -26,6 +27,7 @@ from okrs.services._common import (
     to_decimal,
 )
 from okrs.services.rollup import recompute_key_result, recompute_objective_chain
+from okrs.services.trash import trash_key_result
 
 MT = KeyResult.MetricType
 AUDITED_FIELDS = (
@@ -213,7 +215,8 @@ def update_key_result(
 
 
 def delete_key_result(*, key_result: KeyResult, actor: Membership) -> None:
-    """Delete a KR with its check-ins, initiatives and risks; the objective's progress follows."""
+    """Move a KR (with its check-ins, initiatives and risks) to the trash for 30 days; the
+    objective's progress follows at once."""
     with transaction.atomic():
         kr = _locked(key_result)
         ensure_open(kr.objective.cycle)
@@ -223,10 +226,10 @@ def delete_key_result(*, key_result: KeyResult, actor: Membership) -> None:
             kr,
             actor=actor,
             action=AuditEntry.Action.DELETE,
-            summary=f"Deleted key result “{kr.title}”",
+            summary=f"Deleted key result “{kr.title}” (in the trash for 30 days)",
             changes=snapshot(kr, AUDITED_FIELDS),
         )
-        kr.delete()
+        trash_key_result(kr, at=timezone.now())
         recompute_objective_chain(objective)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
 from okrs import policy
@@ -27,6 +28,7 @@ from okrs.services._common import (
     to_decimal,
 )
 from okrs.services.rollup import recompute_objective_chain
+from okrs.services.trash import trash_objective
 
 AUDITED_FIELDS = (
     "title",
@@ -288,7 +290,8 @@ def _update_objective(objective, actor, expected_version, fields) -> Objective:
 
 
 def delete_objective(*, objective: Objective, actor: Membership) -> None:
-    """Delete an objective with its KRs; objectives aligned to it become unaligned."""
+    """Move an objective with its KRs to the trash (an admin can restore it for 30 days);
+    objectives aligned to it become unaligned."""
     with transaction.atomic():
         current = _locked(objective)
         ensure_open(current.cycle)
@@ -296,19 +299,15 @@ def delete_objective(*, objective: Objective, actor: Membership) -> None:
             policy.can_edit_objective(actor, current), "You may not delete this objective."
         )
         parent = current.parent
-        detached = list(current.children.values_list("id", flat=True))
-        Objective.objects.filter(organization_id=current.organization_id, pk__in=detached).update(
-            parent=None
-        )
+        detached = trash_objective(current, at=timezone.now())
         audit_row(
             current,
             actor=actor,
             action=AuditEntry.Action.DELETE,
-            summary=f"Deleted objective “{current.title}”"
+            summary=f"Deleted objective “{current.title}” (in the trash for 30 days)"
             + (f"; {len(detached)} aligned objective(s) unaligned" if detached else ""),
             changes=snapshot(current, AUDITED_FIELDS) | {"unaligned_children": detached},
         )
-        current.delete()
         if parent is not None:
             recompute_objective_chain(parent)
 

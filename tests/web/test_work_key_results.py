@@ -135,7 +135,7 @@ def test_kr_delete_confirms_then_deletes(org, client_for):
     kr = c.krs[0]
     client = client_for(c.lead)
     url = u("key_result_delete", org, key_result_id=kr.pk)
-    assert "This cannot be undone" in client.get(url).content.decode()
+    assert "an admin can restore it" in client.get(url).content.decode()
     assert KeyResult.objects.filter(pk=kr.pk).exists()
     response = client.post(url)
     assert response.url == u("objective_detail", org, objective_id=c.team.pk)

@@ -233,7 +233,7 @@ def test_delete_needs_a_confirmed_post(org, client_for):
     client = client_for(c.lead)
     url = u("objective_delete", org, objective_id=c.team.pk)
     confirm = client.get(url)
-    assert confirm.status_code == 200 and "This cannot be undone" in confirm.content.decode()
+    assert confirm.status_code == 200 and "an admin can restore it" in confirm.content.decode()
     assert Objective.objects.filter(pk=c.team.pk).exists()
     response = client.post(url)
     assert response.status_code == 302 and response.url == u("my_okrs", org)

@@ -1,14 +1,15 @@
-"""`manage.py setup_schedules`: create the hourly `cairn-dispatch` beat task (also on migrate)."""
+"""`manage.py setup_schedules`: create the periodic beat tasks (also done on migrate)."""
 
 from django.core.management.base import BaseCommand
 
-from notifications.beat import DISPATCH_NAME, ensure_dispatch_schedule
+from notifications.beat import SCHEDULES, ensure_schedules
 
 
 class Command(BaseCommand):
-    help = "Create the hourly cairn-dispatch periodic task if it does not exist."
+    help = "Create the periodic tasks (cairn-dispatch, cairn-purge-trash) that do not exist."
 
     def handle(self, *args, **options):
-        created = ensure_dispatch_schedule()
-        state = "created" if created else "already present (left as configured)"
-        self.stdout.write(self.style.SUCCESS(f"{DISPATCH_NAME}: {state}"))
+        created = ensure_schedules()
+        for name in SCHEDULES:
+            state = "created" if name in created else "already present (left as configured)"
+            self.stdout.write(self.style.SUCCESS(f"{name}: {state}"))

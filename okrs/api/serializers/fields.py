@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.api.fields import OrgScopedPrimaryKeyRelatedField
 from accounts.api.serializers import StrictSerializerMixin
 from okrs import policy
+from okrs.visibility import can_view_key_result
 
 
 class VisibleObjectiveField(OrgScopedPrimaryKeyRelatedField):
@@ -27,7 +28,7 @@ class VisibleKeyResultField(OrgScopedPrimaryKeyRelatedField):
 
     def to_internal_value(self, data):
         key_result = super().to_internal_value(data)
-        if not policy.can_view_objective(self.context.get("membership"), key_result.objective):
+        if not can_view_key_result(self.context.get("membership"), key_result):
             self.fail("does_not_exist", pk_value=data)
         return key_result
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from okrs.views.planning import alignment, close, cycles, health, units
+from okrs.views.planning import alignment, close, cycles, health, trash, units
 
 urlpatterns = [
     path("company/", cycles.cycle_overview, name="cycle_overview_current"),
@@ -34,4 +34,15 @@ urlpatterns = [
     path("units/", units.unit_list, name="unit_list"),
     path("units/<int:unit_id>/", units.unit_detail, name="unit_detail"),
     path("health/", health.health, name="health"),
+    path("trash/", trash.trash, name="trash"),
+    path(
+        "trash/objectives/<int:objective_id>/restore/",
+        trash.restore_objective,
+        name="trash_restore_objective",
+    ),
+    path(
+        "trash/kr/<int:key_result_id>/restore/",
+        trash.restore_key_result,
+        name="trash_restore_key_result",
+    ),
 ]

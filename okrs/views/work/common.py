@@ -36,7 +36,10 @@ def htmx_form_status(request: HttpRequest, form) -> int:
 
 
 def delete_body(title: str, consequence: str) -> str:
-    return f"“{title}” will be deleted. {consequence} This cannot be undone."
+    return (
+        f"“{title}” will be deleted. {consequence} "
+        "It stays in the trash for 30 days, where an admin can restore it."
+    )
 
 
 def refuse(request: HttpRequest, cycle, message: str) -> HttpResponse:
