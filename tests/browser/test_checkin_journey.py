@@ -104,3 +104,23 @@ def test_three_check_ins_by_keyboard_alone(live_server, login, page):
     assert "3 of 3" in page.locator("#week-summary").inner_text()
     values = sorted(CheckIn.objects.values_list("value", flat=True))
     assert [int(v) for v in values] == [10, 20, 30]
+
+
+def test_the_reminder_link_opens_the_check_in_form_and_the_company_goal_moves(
+    live_server, login, page
+):
+    """The email's one-click link: the form is open and focused; saving rolls the value up
+    through the team objective to the company objective (which rolls up its children)."""
+    c = build_cascade(OrganizationFactory(slug="journey-link"), kr_count=2)
+    kr = c.krs[0]
+    login(c.owner.user.email)
+    page.goto(f"{live_server.url}/o/journey-link/?checkin={kr.pk}")
+    value = page.get_by_label("New value")
+    value.wait_for()
+    assert value.evaluate("el => el === document.activeElement")
+    value.fill("50")
+    page.get_by_label("Confidence (0–10)").fill("8")
+    page.get_by_label("Confidence (0–10)").press("Enter")
+    page.locator(f"#kr-{kr.pk}").get_by_text("Checked in").wait_for()
+    assert bar_value(page, "Progress of objective Delight customers") == "25"
+    assert "1 still due" in page.locator("#week-summary").inner_text()

@@ -58,7 +58,7 @@ def test_member_without_krs_gets_a_call_to_action(org, client_for):
 
 def test_organization_without_cycle_explains_what_to_do(org, member_membership, client_for):
     html = client_for(member_membership).get(url(org)).content.decode()
-    assert "No cycle yet" in html
+    assert "No active cycle" in html
 
 
 def test_objectives_i_own_are_listed(org, client_for):
@@ -106,3 +106,40 @@ def test_query_count_does_not_grow_with_the_number_of_krs(
     assert many == few
     with django_assert_max_num_queries(few):
         client.get(url(org))
+
+
+def test_the_reminder_link_opens_that_check_in_form_without_javascript(org, client_for):
+    c = build_cascade(org, kr_count=2)
+    client = client_for(c.owner)
+    kr, other = c.krs
+    html = client.get(f"{url(org)}?checkin={kr.pk}").content.decode()
+    assert f'aria-label="Check in on {kr.title}"' in html and 'class="checkin-form"' in html
+    assert html.count('class="checkin-form"') == 1  # only that one is open
+    post_url = reverse("okrs:check_in", args=[org.slug, kr.pk])
+    response = client.post(
+        post_url,
+        {"value": "40", "confidence": "7", "next": url(org)},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == url(org)
+    assert f"Checked in on “{kr.title}”" in page
+    assert "1 of 2</strong>" in page and "1 still due" in page  # what is left this week
+
+
+def test_a_reminder_link_for_someone_elses_kr_explains_itself(org, client_for):
+    c = build_cascade(org, kr_count=1)
+    stranger = person(org, email="stranger@t.example")
+    html = client_for(stranger).get(f"{url(org)}?checkin={c.krs[0].pk}").content.decode()
+    assert "nothing to check in on from that link" in html
+    assert 'class="checkin-form"' not in html
+    assert client_for(stranger).get(f"{url(org)}?checkin=junk").status_code == 200
+
+
+def test_a_planning_cycle_is_not_current_when_the_active_one_closes(org, client_for):
+    c = build_cascade(org)
+    Cycle.objects.filter(pk=c.cycle.pk).update(status=Cycle.Status.CLOSED)
+    factories.CycleFactory(organization=org, name="Next quarter", status=Cycle.Status.PLANNING)
+    html = client_for(c.owner).get(url(org)).content.decode()
+    assert "No active cycle" in html and "Next quarter" in html and "being planned" in html
+    assert 'aria-label="Check in on' not in html

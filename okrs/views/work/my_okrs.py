@@ -46,6 +46,7 @@ class KrRow:
     kr: KeyResult
     checked_in: bool
     can_check_in: bool
+    form: CheckInForm | None = None  # the check-in form, open in place (?checkin=<id>)
 
 
 @dataclass
@@ -102,7 +103,7 @@ def _rows(request: HttpRequest, key_results, week: str) -> list[KrRow]:
 def my_okrs_data(request: HttpRequest) -> dict:
     """Everything My OKRs shows, in a constant number of queries."""
     org, me = request.organization, request.membership
-    cycle = selectors.current_cycle(organization=org)
+    cycle = selectors.active_cycle(organization=org)  # check-ins happen in the active cycle
     week = selectors.iso_week(org, timezone.now())
     groups: dict[int, ObjectiveGroup] = {}
     owned: list[Objective] = []
@@ -122,6 +123,8 @@ def my_okrs_data(request: HttpRequest) -> dict:
     summary = WeekSummary(week=week, done=sum(r.checked_in for r in rows), total=len(rows))
     return {
         "cycle": cycle,
+        # Without an active cycle, say which one is being planned (if any).
+        "upcoming": None if cycle else selectors.current_cycle(organization=org),
         "groups": list(groups.values()),
         "owned_objectives": owned,
         "summary": summary,
@@ -131,7 +134,24 @@ def my_okrs_data(request: HttpRequest) -> dict:
 
 @org_required
 def my_okrs(request: HttpRequest, org_slug: str) -> HttpResponse:
-    return render(request, "okrs/work/my_okrs.html", my_okrs_data(request))
+    """The weekly list. `?checkin=<kr id>` (the reminder's link) opens that key result's
+    check-in form in place — a plain form, so it works without JavaScript."""
+    data = my_okrs_data(request)
+    wanted = request.GET.get("checkin", "")
+    if wanted:
+        row = next(
+            (r for g in data["groups"] for r in g.rows if str(r.kr.pk) == wanted.strip()), None
+        )
+        if row is not None and row.can_check_in:
+            row.form = CheckInForm(key_result=row.kr, prefix_id=f"kr{row.kr.pk}")
+            data["next"] = org_url(request, "my_okrs")
+        else:
+            messages.info(
+                request,
+                "That key result is not on your list in the active cycle, so there is "
+                "nothing to check in on from that link.",
+            )
+    return render(request, "okrs/work/my_okrs.html", data)
 
 
 def _kr_for_check_in(request: HttpRequest, key_result_id: int) -> KeyResult:
