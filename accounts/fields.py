@@ -38,6 +38,8 @@ class MemberChoiceField(forms.ModelChoiceField):
 
     def to_python(self, value):
         text = str(value).strip() if value not in self.empty_values else ""
+        if "\x00" in text:  # PostgreSQL cannot even compare it: never a valid choice
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         if text and not text.isdigit():
             email = _email_in(text)
             if email is None or len(text) > 500:
@@ -68,6 +70,12 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
                 part = part.strip()
                 if not part:
                     continue
+                if "\x00" in part:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": "?"},
+                    )
                 if part.isdigit():
                     ids.append(part)
                     continue

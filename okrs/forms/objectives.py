@@ -29,6 +29,8 @@ class ObjectiveChoiceField(forms.ModelChoiceField):
 
     def to_python(self, value):
         text = str(value).strip() if value not in self.empty_values else ""
+        if "\x00" in text:  # PostgreSQL cannot even compare it: never a valid choice
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         if text and not text.isdigit():
             title = _LABEL_SUFFIX.sub("", text)[:200]
             matches = list(self.queryset.filter(title__iexact=title)[:2])

@@ -61,7 +61,12 @@ def test_bad_value_shows_error_inline_and_keeps_input(live_server, login, page):
     page.get_by_role("link", name=f"Check in on {kr.title}").click()
     page.get_by_label("Confidence (0–10)").fill("12")
     page.get_by_label("Note").fill("keep me")
-    page.get_by_role("button", name="Save check-in").click()
+    with page.expect_response(
+        lambda r: "/check-in/" in r.url and r.request.method == "POST"
+    ) as posted:
+        page.get_by_role("button", name="Save check-in").click()
+    response = posted.value
+    assert response.status == 200, (response.status, response.text()[:500])  # htmx swaps 2xx
     page.get_by_text("Ensure this value is less than or equal to 10.").wait_for()
     assert page.get_by_label("Note").input_value() == "keep me"
     assert page.evaluate("window.__marker") == 1
