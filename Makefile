@@ -56,6 +56,7 @@ screenshots: install  ## Regenerate docs/screenshots/*.png from the demo data
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cairn_bench
 bench: install  ## Seed `bench` (BENCH_EMPLOYEES, default 10000) in cairn_bench; time pages over HTTP
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_http --write docs/benchmarks.md
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_explain --report-only
 
 load: install  ## 200 owners browse and check in for 60 s over HTTP; counts errors and lost writes
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py load_test --write docs/reliability.md

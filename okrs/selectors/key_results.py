@@ -35,9 +35,13 @@ def key_results_for_member(
     cycle = cycle or active_cycle(organization=organization)
     if cycle is None:
         return KeyResult.objects.none()
-    contributed = KeyResultContributor.objects.filter(
-        organization=organization, membership=membership
-    ).values("key_result_id")
+    # Loaded as a (short) id list: `owner = … OR pk IN (subquery)` makes PostgreSQL scan every
+    # KR of the company (bench_explain), while `owner = … OR pk IN (1, 2, …)` uses two indexes.
+    contributed = list(
+        KeyResultContributor.objects.filter(
+            organization=organization, membership=membership
+        ).values_list("key_result_id", flat=True)
+    )
     this_week = CheckIn.objects.filter(
         organization=organization,
         key_result_id=OuterRef("pk"),
