@@ -22,6 +22,16 @@ from notifications.schedule import parse_now
 
 logger = logging.getLogger("cairn.notifications")
 BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "50"))
+# Every task that sends mail: redelivered if a worker dies, retried with backoff on SMTP trouble.
+DELIVERY_TASK = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (TransientDeliveryError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
 @shared_task(name="notifications.tasks.dispatch", acks_late=True)
@@ -65,16 +75,7 @@ def dispatch_organization(
     return batches
 
 
-@shared_task(
-    name="notifications.tasks.send_batch",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(TransientDeliveryError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(name="notifications.tasks.send_batch", **DELIVERY_TASK)
 @tenant_scoped
 def send_batch(
     self, organization_id: int, kind: str, period: str, membership_ids: list[int], now: str
@@ -122,16 +123,7 @@ def send_batch(
     return counts.as_dict()
 
 
-@shared_task(
-    name="notifications.tasks.notify_conversation",
-    bind=True,
-    acks_late=True,
-    autoretry_for=(TransientDeliveryError,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(name="notifications.tasks.notify_conversation", **DELIVERY_TASK)
 @tenant_scoped
 def notify_conversation(
     self, organization_id: int, kind: str, source: str, source_id: int, recipient_ids: list[int]
