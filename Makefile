@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 
-.PHONY: help install run serve migrate seed test test-fast lint format browser-deps screenshots bench load worker beat clean
+.PHONY: help install run serve migrate seed test test-fast lint format browser-deps screenshots bench bench-fanout load worker beat clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -57,6 +57,9 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cairn_bench
 bench: install  ## Seed `bench` (BENCH_EMPLOYEES, default 10000) in cairn_bench; time pages over HTTP
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_http --write docs/benchmarks.md
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_explain --report-only
+
+bench-fanout: install  ## Reminders + digests for all of `bench` with a real worker and a local SMTP sink
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=redis://127.0.0.1:6379/13 $(PY) manage.py bench_fanout
 
 load: install  ## 200 owners browse and check in for 60 s over HTTP; counts errors and lost writes
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py load_test --write docs/reliability.md
