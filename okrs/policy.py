@@ -241,6 +241,31 @@ def can_grade(m: Membership | None, objective: Objective) -> bool:
     return leads_objective_unit(m, objective)
 
 
+def can_grade_key_result(m: Membership | None, kr: KeyResult) -> bool:
+    """Whoever may grade the KR's objective, or the KR's own owner; never in a closed cycle."""
+    if not _same_org(m, kr) or not cycle_is_open(_cycle_of(kr)):
+        return False
+    return kr.owner_id == m.pk or can_grade(m, kr.objective)
+
+
+GRADE_ALL, GRADE_UNITS, GRADE_OWN = "all", "units", "own"
+
+
+def grading_scope(m: Membership | None) -> str:
+    """What the member may grade, for the close page's wording (the row predicates above
+    decide): `GRADE_ALL` (admin, exec, champion), `GRADE_UNITS` (unit leads: the objectives of
+    the units they lead and below, plus their own) or `GRADE_OWN` (their own OKRs)."""
+    if m is not None and m.is_active and m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION):
+        return GRADE_ALL
+    return GRADE_UNITS if is_unit_lead(m) else GRADE_OWN
+
+
+def can_grade_and_close(m: Membership | None, cycle: Cycle) -> bool:
+    """Offer "Grade & close" and the "Close cycle" button: closers, on an active cycle only (a
+    planning cycle has nothing to grade yet, a closed one is done)."""
+    return can_close_cycle(m, cycle) and cycle.status == Cycle.Status.ACTIVE
+
+
 def can_delete_comment(m: Membership | None, comment: Any) -> bool:
     """The author, or an admin (moderation)."""
     if not _same_org(m, comment):

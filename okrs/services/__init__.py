@@ -15,7 +15,7 @@ from okrs.services.collaboration import (
     update_initiative,
     update_risk,
 )
-from okrs.services.copying import copy_unfinished_okrs
+from okrs.services.copying import already_copied, copy_unfinished_okrs
 from okrs.services.cycles import activate_cycle, close_cycle, create_cycle, update_cycle
 from okrs.services.key_results import (
     create_key_result,
@@ -39,6 +39,7 @@ __all__ = [
     "ConflictError",
     "activate_cycle",
     "add_comment",
+    "already_copied",
     "close_cycle",
     "copy_unfinished_okrs",
     "create_cycle",

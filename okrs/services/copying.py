@@ -28,6 +28,25 @@ def _depth_order(objectives: list[Objective]) -> list[Objective]:
     return sorted(objectives, key=lambda o: (depth(o), o.pk))
 
 
+def already_copied(*, source: Cycle, target: Cycle) -> list[Objective]:
+    """The unfinished objectives of `source` that `target` already holds (same title, owner
+    and level): `copy_unfinished_okrs` skips them, so the copy step lists them as done."""
+    if source.organization_id != target.organization_id or source.pk == target.pk:
+        return []
+    org_id = source.organization_id
+    keys = set(
+        Objective.objects.filter(organization_id=org_id, cycle=target).values_list(
+            "title", "owner_id", "level"
+        )
+    )
+    if not keys:
+        return []
+    unfinished = Objective.objects.filter(
+        organization_id=org_id, cycle=source, progress__lt=1
+    ).select_related("owner")
+    return [o for o in unfinished.order_by("title", "id") if (o.title, o.owner_id, o.level) in keys]
+
+
 def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> list[Objective]:
     """Copy objectives with progress < 1 and their unfinished KRs into `target`.
 

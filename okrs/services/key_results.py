@@ -242,7 +242,7 @@ def grade_key_result(*, key_result: KeyResult, actor: Membership, grade: Any) ->
         kr = _locked(key_result)
         ensure_open(kr.objective.cycle)
         policy.require(
-            policy.can_grade(actor, kr.objective) or kr.owner_id == actor.pk,
+            policy.can_grade_key_result(actor, kr),
             "You may not grade this key result.",
         )
         if kr.grade != value:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
@@ -16,12 +18,27 @@ from okrs.models import LEVEL_RANK, Cycle
 TEMPLATE = "okrs/planning/cycle_close.html"
 
 
+SCOPE_TEXT = {
+    policy.GRADE_ALL: "You can grade every objective and key result of this cycle.",
+    policy.GRADE_UNITS: (
+        "You can grade the objectives of the units you lead (and the units below them), "
+        "their key results, and the OKRs you own. Other rows are shown read-only."
+    ),
+    policy.GRADE_OWN: (
+        "You can grade the objectives and key results you own. Other rows are shown read-only."
+    ),
+}
+
+
 def objective_form(objective, data=None) -> GradeForm:
     initial = {
         "grade": round(objective.grade if objective.grade is not None else objective.progress, 2),
         "retrospective": objective.retrospective,
     }
-    return GradeForm(data, initial=initial, prefix=f"o{objective.pk}")
+    form = GradeForm(data, initial=initial, prefix=f"o{objective.pk}")
+    form.fields["grade"].widget.attrs["aria-label"] = f"Grade for {objective.title}"
+    form.fields["retrospective"].widget.attrs["aria-label"] = f"Retrospective for {objective.title}"
+    return form
 
 
 def key_result_form(kr, data=None) -> GradeForm:
@@ -31,6 +48,7 @@ def key_result_form(kr, data=None) -> GradeForm:
         prefix=f"k{kr.pk}",
     )
     del form.fields["retrospective"]  # retrospectives are written per objective
+    form.fields["grade"].widget.attrs["aria-label"] = f"Grade for {kr.title}"
     return form
 
 
@@ -42,11 +60,9 @@ def copy_targets(organization, source):
     )
 
 
-def close_context(request, cycle, *, bound=None):
-    """Every objective of the cycle with its KRs and a grade form per row.
-
-    `bound` replaces one row's form with a submitted (invalid) one, so its errors show.
-    """
+def page_objectives(request, cycle):
+    """This page of the cycle's objectives, each with its KRs, a grade form per row and
+    `can_grade` per row (asked of the policy)."""
     viewer = request.membership
     objectives = sorted(
         selectors.objectives_for_cycle(
@@ -60,13 +76,43 @@ def close_context(request, cycle, *, bound=None):
         objective.can_grade = policy.can_grade(viewer, objective)
         for kr in objective.key_results.all():
             kr.form = key_result_form(kr)
-        if bound is not None:
+            kr.can_grade = policy.can_grade_key_result(viewer, kr)
+    return objectives
+
+
+def gradable_rows(objectives):
+    """(kind, row) for every row of the page the viewer may grade."""
+    for objective in objectives:
+        if objective.can_grade:
+            yield "objective", objective
+        for kr in objective.key_results.all():
+            if kr.can_grade:
+                yield "key_result", kr
+
+
+def close_context(request, cycle, *, bound=None, objectives=None):
+    """Every objective of the cycle with its KRs and a grade form per row.
+
+    `bound` replaces one row's form with a submitted (invalid) one, so its errors show;
+    `objectives` is a page already built (with bound forms) by the batch save.
+    """
+    viewer = request.membership
+    if objectives is None:
+        objectives = page_objectives(request, cycle)
+    if bound is not None:
+        for objective in objectives:
             _swap_bound(objective, bound)
+    can_copy = cycle.is_closed and policy.can_manage_cycles(viewer)
+    targets = list(copy_targets(request.organization, cycle)) if can_copy else []
+    copied = [(t, services.already_copied(source=cycle, target=t)) for t in targets]
     return {
         "cycle": cycle,
         "objectives": objectives,
-        "can_close": policy.can_close_cycle(viewer, cycle),
-        "can_copy": policy.can_manage_cycles(viewer),
+        "any_gradable": any(True for _ in gradable_rows(objectives)),
+        "scope_text": SCOPE_TEXT[policy.grading_scope(viewer)],
+        "can_close": policy.can_grade_and_close(viewer, cycle),
+        "can_copy": can_copy,
+        "already_copied": [(t, rows) for t, rows in copied if rows],
         "copy_form": CopyUnfinishedForm(cycles=copy_targets(request.organization, cycle)),
     }
 
@@ -80,10 +126,21 @@ def _swap_bound(objective, bound):
             kr.form = form
 
 
+def close_url(request, cycle):
+    url = reverse("okrs:cycle_close", args=[request.organization.slug, cycle.pk])
+    page = request.GET.get("page", "")
+    return f"{url}?page={page}" if page.isdigit() else url
+
+
 @org_required
 def cycle_close(request, org_slug, cycle_id):
     cycle = selectors.get_cycle(organization=request.organization, pk=cycle_id)
     if request.method == "POST":
+        if cycle.status == Cycle.Status.PLANNING:
+            messages.error(
+                request, f"{cycle.name} is still in planning: activate it before closing it."
+            )
+            return redirect("okrs:cycle_close", org_slug=org_slug, cycle_id=cycle.pk)
         try:
             services.close_cycle(cycle=cycle, actor=request.membership)
         except (ValidationError, PermissionDenied) as exc:
@@ -96,6 +153,72 @@ def cycle_close(request, org_slug, cycle_id):
             )
         return redirect("okrs:cycle_close", org_slug=org_slug, cycle_id=cycle.pk)
     return render(request, TEMPLATE, close_context(request, cycle))
+
+
+class _RollBack(Exception):
+    """Raised inside the batch transaction when any row failed, so nothing is written."""
+
+
+def _save_row(kind, row, form, actor):
+    grade = float(form.cleaned_data["grade"])
+    if kind == "objective":
+        return services.grade_objective(
+            objective=row,
+            actor=actor,
+            grade=grade,
+            retrospective=form.cleaned_data["retrospective"],
+        )
+    return services.grade_key_result(key_result=row, actor=actor, grade=grade)
+
+
+@require_POST
+@org_required
+def cycle_grades(request, org_slug, cycle_id):
+    """Save every grade of one page of the close page at once: each row the viewer may grade
+    is validated; all changed rows are saved in one transaction, or none (errors per row)."""
+    cycle = selectors.get_cycle(organization=request.organization, pk=cycle_id)
+    back = redirect(close_url(request, cycle))
+    if not policy.cycle_is_open(cycle):
+        messages.error(request, policy.CLOSED_MESSAGE)
+        return back
+    objectives = page_objectives(request, cycle)
+    rows = []
+    for kind, row in gradable_rows(objectives):
+        build = objective_form if kind == "objective" else key_result_form
+        if f"{build(row).prefix}-grade" not in request.POST:
+            continue  # not on the submitted page (e.g. added since): left as it is
+        row.form = build(row, request.POST)
+        rows.append((kind, row, row.form))
+    if not rows:
+        messages.info(request, "There were no grades to save on this page.")
+        return back
+    valid = all([form.is_valid() for _, _, form in rows])  # every row, so each shows its errors
+    changed = [(k, r, f) for k, r, f in rows if f.has_changed()] if valid else []
+    if valid:
+        try:
+            with transaction.atomic():
+                for kind, row, form in changed:
+                    ok, _ = submit_to_service(
+                        form, lambda k=kind, r=row, f=form: _save_row(k, r, f, request.membership)
+                    )
+                    valid = valid and ok
+                if not valid:
+                    raise _RollBack
+        except _RollBack:
+            pass
+    if not valid:
+        errors = sum(1 for _, _, form in rows if form.errors)
+        messages.error(
+            request,
+            f"Nothing was saved: {errors} row(s) need a fix (see the messages next to them).",
+        )
+        ctx = close_context(request, cycle, objectives=objectives)
+        return render(request, TEMPLATE, ctx, status=422)
+    if changed:
+        messages.success(request, f"Saved {len(changed)} grade(s).")
+    else:
+        messages.info(request, "No grade changed: nothing to save.")
+    return back
 
 
 def _grade_response(request, cycle, kind, row, form, *, saved):

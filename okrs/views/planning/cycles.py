@@ -69,7 +69,8 @@ def cycle_list(request, org_slug):
         )
     )
     for cycle in cycles:
-        cycle.can_close = policy.can_close_cycle(viewer, cycle)
+        cycle.can_grade_and_close = policy.can_grade_and_close(viewer, cycle)
+        cycle.can_see_grades = cycle.is_closed and policy.can_close_cycle(viewer, cycle)
         cycle.can_edit = policy.can_edit_cycle(viewer, cycle)
     return render(
         request,

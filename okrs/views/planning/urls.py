@@ -12,6 +12,7 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/edit/", cycles.cycle_edit, name="cycle_edit"),
     path("cycles/<int:cycle_id>/activate/", cycles.cycle_activate, name="cycle_activate"),
     path("cycles/<int:cycle_id>/close/", close.cycle_close, name="cycle_close"),
+    path("cycles/<int:cycle_id>/grades/", close.cycle_grades, name="cycle_grades"),
     path("cycles/<int:cycle_id>/copy/", close.cycle_copy, name="cycle_copy"),
     path(
         "objectives/<int:objective_id>/grade/",
