@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,9 +32,15 @@ SCOPE_TEXT = {
 }
 
 
+def initial_grade(row) -> Decimal:
+    """The grade, or the progress before grading, as the Decimal the form compares (a float
+    would never equal the submitted value, so every untouched row would count as changed)."""
+    return Decimal(str(round(row.grade if row.grade is not None else row.progress, 2)))
+
+
 def objective_form(objective, data=None) -> GradeForm:
     initial = {
-        "grade": round(objective.grade if objective.grade is not None else objective.progress, 2),
+        "grade": initial_grade(objective),
         "retrospective": objective.retrospective,
     }
     form = GradeForm(data, initial=initial, prefix=f"o{objective.pk}")
@@ -44,7 +52,7 @@ def objective_form(objective, data=None) -> GradeForm:
 def key_result_form(kr, data=None) -> GradeForm:
     form = GradeForm(
         data,
-        initial={"grade": round(kr.grade if kr.grade is not None else kr.progress, 2)},
+        initial={"grade": initial_grade(kr)},
         prefix=f"k{kr.pk}",
     )
     del form.fields["retrospective"]  # retrospectives are written per objective
