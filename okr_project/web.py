@@ -36,10 +36,17 @@ def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
     return render(request, FORBIDDEN_TEMPLATE, {"message": message or DEFAULT_REFUSAL}, status=403)
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int, *, param: str = "page") -> Page:
-    """The page named by `?<param>=`; a missing or junk number gives the first page, one past
-    the end the last page (never an error)."""
-    return Paginator(items, max(int(per_page), 1)).get_page(request.GET.get(param))
+def paginate(
+    request: HttpRequest, items: Any, per_page: int, *, param: str = "page", latest: bool = False
+) -> Page:
+    """The page named by `?<param>=`; a missing or junk number gives the first page (with
+    `latest`, a missing number gives the last page: a chronological thread opens at its
+    newest entries), one past the end the last page (never an error)."""
+    paginator = Paginator(items, max(int(per_page), 1))
+    number = request.GET.get(param)
+    if latest and number is None:
+        number = paginator.num_pages
+    return paginator.get_page(number)
 
 
 def safe_next_url(request: HttpRequest, default: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from okrs import limits
 from okrs.forms.base import StyledForm
 
 
@@ -22,9 +23,11 @@ class CheckInForm(StyledForm):
         max_value=10,
         help_text="0 = no chance, 10 = certain",
     )
-    note = forms.CharField(label="Note", required=False, max_length=5000, widget=forms.TextInput)
+    note = forms.CharField(
+        label="Note", required=False, max_length=limits.NOTE, widget=forms.TextInput
+    )
     blockers = forms.CharField(
-        label="Blockers", required=False, max_length=5000, widget=forms.TextInput
+        label="Blockers", required=False, max_length=limits.NOTE, widget=forms.TextInput
     )
 
     def __init__(self, *args, key_result=None, prefix_id: str = "", **kwargs):

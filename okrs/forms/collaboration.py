@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
+from okrs import limits
 from okrs.forms.base import MemberChoiceField, StyledForm, members_of
 from okrs.models import Initiative, Risk
 
 
 class InitiativeForm(StyledForm):
-    title = forms.CharField(label="Initiative", max_length=200)
+    title = forms.CharField(label="Initiative", max_length=limits.TITLE)
     assignee = MemberChoiceField(label="Assignee", queryset=None, required=False)
     due_date = forms.DateField(
         label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -26,7 +27,7 @@ class InitiativeStatusForm(forms.Form):
 
 class RiskForm(StyledForm):
     description = forms.CharField(
-        label="Risk", max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Risk", max_length=limits.RISK_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
     likelihood = forms.TypedChoiceField(
         label="Likelihood", choices=Risk.Scale.choices, coerce=int, initial=Risk.Scale.MEDIUM
@@ -37,7 +38,7 @@ class RiskForm(StyledForm):
     mitigation = forms.CharField(
         label="Mitigation",
         required=False,
-        max_length=5000,
+        max_length=limits.RISK_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     owner = MemberChoiceField(label="Risk owner", queryset=None, required=False)
@@ -51,7 +52,7 @@ class RiskForm(StyledForm):
 class CommentForm(StyledForm):
     body = forms.CharField(
         label="Comment",
-        max_length=5000,
+        max_length=limits.COMMENT,
         help_text="Mention someone with @name, e.g. @owner.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 
+from okrs import limits
 from okrs.forms.base import MemberChoiceField, MembersChoiceField, StyledForm, members_of
 from okrs.models import KeyResult
 
 
 class KeyResultForm(StyledForm):
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label="Title", max_length=limits.TITLE)
     owner = MemberChoiceField(label="Owner", queryset=None)
     metric_type = forms.ChoiceField(label="Metric", choices=KeyResult.MetricType.choices)
     start_value = forms.DecimalField(

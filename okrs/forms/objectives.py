@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from okrs import selectors
+from okrs import limits, selectors
 from okrs.forms.base import MemberChoiceField, StyledForm, members_of, units_of
 from okrs.models import Cycle, Level, Objective, Status
 from okrs.widgets import ObjectivePicker
@@ -41,9 +41,12 @@ class ObjectiveChoiceField(forms.ModelChoiceField):
 
 
 class ObjectiveForm(StyledForm):
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label="Title", max_length=limits.TITLE)
     description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Description",
+        required=False,
+        max_length=limits.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     cycle = forms.ModelChoiceField(label="Cycle", queryset=None, empty_label=None)
     level = forms.ChoiceField(label="Level", choices=Level.choices)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.fields import MemberChoiceField
+from okrs import limits
 from okrs.models import Cycle, Status
 
 
@@ -77,7 +78,7 @@ class GradeForm(forms.Form):
     retrospective = forms.CharField(
         label="Retrospective",
         required=False,
-        max_length=5000,
+        max_length=limits.RETROSPECTIVE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, models
 
 from accounts.models import Membership, Organization
-from okrs import policy
+from okrs import limits, policy
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
 
 # The closed-cycle rule and its message live in the policy; services refuse through it.
@@ -167,7 +167,8 @@ def audit(
         target_id=target_id,
         objective_id_ref=objective_id,
         summary=summary[:255],
-        changes=changes or {},
+        # Compared in full by `diff`, stored bounded: a long text is kept cut and marked.
+        changes=limits.bounded(changes or {}),
     )
 
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership
-from okrs import policy
+from okrs import limits, policy
 from okrs.models import AuditEntry, CheckIn, KeyResult
 from okrs.selectors.weeks import iso_week
 from okrs.services._common import audit, ensure_active, snapshot, to_confidence, to_decimal
@@ -19,7 +19,7 @@ from okrs.services.rollup import recompute_key_result, recompute_objective_chain
 from okrs.signals import MENTION, announce
 
 AUDITED_FIELDS = ("value", "confidence", "note", "blockers", "progress")
-MAX_NOTE = 5000
+MAX_NOTE = limits.NOTE
 
 
 def _parse_value(kr: KeyResult, value: Any):
@@ -38,10 +38,7 @@ def _parse_value(kr: KeyResult, value: Any):
 
 
 def _clean_text(text: str | None, field: str) -> str:
-    text = (text or "").strip()
-    if len(text) > MAX_NOTE:
-        raise ValidationError({field: f"Keep this under {MAX_NOTE} characters."})
-    return text
+    return limits.clean_text(text, field, limit=MAX_NOTE)
 
 
 def record_check_in(

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership
-from okrs import policy
+from okrs import limits, policy
 from okrs.models import Comment, CommentMention, Initiative, KeyResult, Objective, Risk
 from okrs.services._common import (
     ensure_active_member,
@@ -20,7 +20,7 @@ from okrs.services._common import (
 from okrs.services.mentions import find_mentions
 from okrs.signals import COMMENT, MENTION, announce
 
-MAX_COMMENT = 5000
+MAX_COMMENT = limits.COMMENT
 
 
 def _kr_with_context(key_result: KeyResult) -> KeyResult:
@@ -30,12 +30,7 @@ def _kr_with_context(key_result: KeyResult) -> KeyResult:
 
 
 def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ValidationError({field: "This field is required."})
-    if len(text) > limit:
-        raise ValidationError({field: f"Keep this under {limit} characters."})
-    return text
+    return limits.clean_text(value, field, required=required, limit=limit)
 
 
 def _choice(value: Any, choices, field: str):
@@ -51,7 +46,7 @@ INITIATIVE_FIELDS = ("title", "assignee", "status", "due_date")
 
 
 def _clean_initiative(initiative: Initiative) -> None:
-    initiative.title = _text(initiative.title, "title", required=True, limit=200)
+    initiative.title = _text(initiative.title, "title", required=True, limit=limits.TITLE)
     initiative.status = _choice(initiative.status, Initiative.State, "status")
     if initiative.assignee is not None:
         ensure_active_member(initiative.organization_id, initiative.assignee, field="assignee")
@@ -131,8 +126,8 @@ RISK_FIELDS = ("description", "likelihood", "impact", "mitigation", "owner", "st
 
 
 def _clean_risk(risk: Risk) -> None:
-    risk.description = _text(risk.description, "description", required=True, limit=5000)
-    risk.mitigation = _text(risk.mitigation, "mitigation", required=False, limit=5000)
+    risk.description = _text(risk.description, "description", required=True, limit=limits.RISK_TEXT)
+    risk.mitigation = _text(risk.mitigation, "mitigation", required=False, limit=limits.RISK_TEXT)
     risk.likelihood = _choice(risk.likelihood, Risk.Scale, "likelihood")
     risk.impact = _choice(risk.impact, Risk.Scale, "impact")
     risk.status = _choice(risk.status, Risk.State, "status")

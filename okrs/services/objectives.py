@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
-from okrs import policy
+from okrs import limits, policy
 from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Rollup, Status
 from okrs.selectors.objectives import MAX_ALIGNMENT_DEPTH
 from okrs.services._common import (
@@ -148,6 +148,10 @@ def _check_parent_visible(actor: Membership, parent: Objective | None) -> None:
 
 def _validate(objective: Objective) -> None:
     org_id = objective.organization_id
+    objective.title = limits.clean_text(objective.title, "title", limit=limits.TITLE)
+    objective.description = limits.clean_text(
+        objective.description, "description", limit=limits.DESCRIPTION
+    )
     if objective.level not in Level.values:
         raise ValidationError({"level": "Choose company, department, team or individual."})
     ensure_in_org(org_id, objective.cycle, field="cycle", label="cycle")
@@ -319,13 +323,14 @@ def grade_objective(
     value = float(to_decimal(grade, field="grade"))
     if not 0.0 <= value <= 1.0:
         raise ValidationError({"grade": "A grade is between 0.0 and 1.0."})
+    retrospective = limits.clean_text(retrospective, "retrospective", limit=limits.RETROSPECTIVE)
     with transaction.atomic():
         current = _locked(objective)
         ensure_open(current.cycle)
         policy.require(policy.can_grade(actor, current), "You may not grade this objective.")
         before = snapshot(current, ("grade", "retrospective"))
         current.grade = value
-        current.retrospective = retrospective or ""
+        current.retrospective = retrospective
         changes = diff(before, snapshot(current, ("grade", "retrospective")))
         if changes:
             current.version += 1

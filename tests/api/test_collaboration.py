@@ -1,5 +1,6 @@
 """/initiatives/, /risks/, /comments/."""
 
+from okrs import services
 from okrs.models import Comment, Initiative, Risk
 from tests import factories
 from tests.api.conftest import assert_problem
@@ -116,3 +117,13 @@ def test_collaboration_lists_run_a_constant_number_of_queries(
     for path in ("initiatives/", "risks/", "comments/"):
         with django_assert_max_num_queries(6):
             assert client.get(chart.url(path)).json()["count"] == 10
+
+
+def test_comments_list_is_paginated_and_long_bodies_are_refused(chart, token_client):
+    for i in range(55):
+        services.add_comment(actor=chart.team_lead, objective=chart.team_objective, body=f"c{i}")
+    client = token_client(chart.team_lead)
+    body = client.get(chart.url(f"comments/?objective={chart.team_objective.pk}")).json()
+    assert body["count"] == 55 and len(body["results"]) == 50 and body["next"]
+    too_long = {"objective": chart.team_objective.pk, "body": "x" * 5_001}
+    assert_problem(client.post(chart.url("comments/"), too_long, format="json"), 400)

@@ -252,3 +252,16 @@ def test_history_query_count_does_not_grow_with_entries(
         client.patch(url, {"title": title}, format="json")
     with django_assert_max_num_queries(baseline):
         assert client.get(url + "history/").json()["count"] == 5
+
+
+def test_a_huge_description_is_a_400_and_nothing_is_written(chart, token_client):
+    client = token_client(chart.team_lead)
+    huge = _create_payload(chart, description="x" * 2_400_000)
+    assert_problem(client.post(chart.url("objectives/"), huge, format="json"), 400)
+    assert not Objective.objects.filter(title="Faster deploys").exists()
+    url = chart.url(f"objectives/{chart.team_objective.pk}/")
+    patch = {"description": "x" * 2_400_000}
+    assert_problem(client.patch(url, patch, format="json"), 400)
+    assert Objective.objects.get(pk=chart.team_objective.pk).version == 1
+    fine = _create_payload(chart, description="y" * 5_000)
+    assert client.post(chart.url("objectives/"), fine, format="json").status_code == 201

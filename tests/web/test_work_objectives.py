@@ -277,3 +277,35 @@ def test_outsider_cannot_comment(org, outsider_membership, client_for):
     url = u("objective_comment", org, objective_id=c.team.pk)
     assert client_for(outsider_membership).post(url, {"body": "hi"}).status_code == 404
     person(org, email="x@t.example")  # the org itself is fine, only the outsider is refused
+
+
+def test_a_huge_description_is_a_form_error_and_nothing_is_written(org, client_for):
+    c = build_cascade(org)
+    client = client_for(c.owner)
+    huge = _objective_post(c, description="x" * 2_400_000)
+    response = client.post(u("objective_create", org), huge)
+    assert response.status_code == 422
+    assert "at most 5000 characters" in response.content.decode()
+    assert not Objective.objects.filter(title="Cut build times").exists()
+    fine = _objective_post(c, description="y" * 5_000)
+    assert client.post(u("objective_create", org), fine).status_code == 302
+    assert len(Objective.objects.get(title="Cut build times").description) == 5_000
+
+
+def test_comments_are_paginated_opening_on_the_latest_page(org, client_for):
+    c = build_cascade(org)
+    for i in range(25):
+        services.add_comment(actor=c.lead, objective=c.team, body=f"Comment number {i:02d}")
+    client = client_for(c.lead)
+    url = u("objective_detail", org, objective_id=c.team.pk)
+    latest = client.get(url).content.decode()
+    assert "Comment number 24" in latest and "Comment number 19" not in latest
+    assert "Page 2 of 2" in latest and "(25)" in latest
+    first = client.get(url, {"comments": "1"}).content.decode()
+    assert "Comment number 00" in first and "Comment number 19" in first
+    assert "Comment number 20" not in first
+    assert client.get(url, {"comments": "junk"}).status_code == 200
+    posted = client.post(
+        u("objective_comment", org, objective_id=c.team.pk), {"body": "The newest"}, **HTMX
+    ).content.decode()
+    assert "The newest" in posted and 'id="comments"' in posted

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Membership
+from okrs import limits
 from okrs.api.serializers.fields import (
     OrgScopedPrimaryKeyRelatedField,
     StrictModelSerializer,
@@ -48,7 +49,10 @@ class RiskSerializer(StrictModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "score", "created_at"]
-        extra_kwargs = {"description": {"max_length": 5000}, "mitigation": {"max_length": 5000}}
+        extra_kwargs = {
+            "description": {"max_length": limits.RISK_TEXT},
+            "mitigation": {"max_length": limits.RISK_TEXT},
+        }
 
 
 class CommentSerializer(StrictModelSerializer):
@@ -61,6 +65,7 @@ class CommentSerializer(StrictModelSerializer):
         model = Comment
         fields = ["id", "objective", "key_result", "author", "body", "created_at"]
         read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"body": {"max_length": limits.COMMENT}}
 
     def validate(self, attrs):
         # Shape, not policy: a comment needs exactly one target.

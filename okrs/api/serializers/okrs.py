@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Membership, OrgUnit
+from okrs import limits
 from okrs.api.serializers.fields import (
     OrgScopedPrimaryKeyRelatedField,
     StrictModelSerializer,
@@ -68,6 +69,7 @@ class ObjectiveSerializer(_VersionedSerializer):
             "version",
         ]
         read_only_fields = ["id", "status", "progress"]
+        extra_kwargs = {"description": {"max_length": limits.DESCRIPTION}}
 
 
 class KeyResultSerializer(_VersionedSerializer):
@@ -124,8 +126,8 @@ class CheckInSerializer(StrictModelSerializer):
         read_only_fields = ["id", "key_result", "author", "created_at"]
         extra_kwargs = {
             "confidence": {"min_value": 0, "max_value": 10},
-            "note": {"max_length": 5000},
-            "blockers": {"max_length": 5000},
+            "note": {"max_length": limits.NOTE},
+            "blockers": {"max_length": limits.NOTE},
         }
 
 

@@ -6,17 +6,22 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from okr_project.web import submit_to_service
+from okr_project.web import paginate, submit_to_service
 from okrs import policy, selectors, services
 from okrs.forms import CommentForm
 from okrs.models import KeyResult, Objective
+
+COMMENTS_PAGE_SIZE = 20
 
 
 def comments_context(
     request: HttpRequest, target: Objective | KeyResult, *, post_url: str, form=None
 ) -> dict:
+    """The comments section: oldest first, 20 a page, opening on the latest page (`?comments=`
+    names another), so a just-posted comment is on the page the htmx re-render shows."""
+    comments = selectors.comments_for(organization=request.organization, target=target)
     return {
-        "comments": selectors.comments_for(organization=request.organization, target=target),
+        "comments": paginate(request, comments, COMMENTS_PAGE_SIZE, param="comments", latest=True),
         "comment_form": form or CommentForm(),
         "comment_url": post_url,
         "can_comment": policy.can_comment(request.membership, target),
