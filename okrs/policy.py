@@ -117,6 +117,44 @@ def can_create_objective(
     return False
 
 
+LEVELS_TOP_DOWN = ("company", "department", "team", "individual")
+
+
+def creatable_levels(
+    m: Membership | None,
+    *,
+    unit: OrgUnit | None = None,
+    owner: Membership | None = None,
+    cycle: Cycle | None = None,
+) -> list[str]:
+    """The levels (top-down) the member may create an objective at: the create rule above,
+    asked per level. `unit=None` means "some unit of theirs" (a department/team level is
+    offered when they may create in at least one unit: admin/exec or a unit lead);
+    `owner=None` means themselves. Forms offer exactly these choices."""
+    if m is None or not m.is_active or not cycle_is_open(cycle):
+        return []
+    owner = owner if owner is not None else m
+    levels = []
+    for level in LEVELS_TOP_DOWN:
+        if level in ("department", "team") and unit is None:
+            allowed = _is_admin_or_exec(m) or is_unit_lead(m)
+        else:
+            allowed = can_create_objective(m, level=level, unit=unit, owner=owner, cycle=cycle)
+        if allowed:
+            levels.append(level)
+    return levels
+
+
+def preferred_level(wanted: str, allowed: list[str]) -> str | None:
+    """`wanted` if the member may create it, else the highest allowed level below it (else
+    the lowest allowed one): "Add aligned objective" never preselects a forbidden level."""
+    if wanted in allowed:
+        return wanted
+    rank = LEVELS_TOP_DOWN.index(wanted) if wanted in LEVELS_TOP_DOWN else 0
+    below = [lv for lv in allowed if LEVELS_TOP_DOWN.index(lv) > rank]
+    return below[0] if below else (allowed[-1] if allowed else None)
+
+
 def can_edit_objective(m: Membership | None, objective: Objective) -> bool:
     """The create rule for that objective, plus its owner; never in a closed cycle."""
     if not _same_org(m, objective) or not cycle_is_open(objective.cycle):

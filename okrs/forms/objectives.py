@@ -7,9 +7,9 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from okrs import limits, selectors
+from okrs import limits, policy, selectors
 from okrs.forms.base import MemberChoiceField, StyledForm, members_of, units_of
-from okrs.models import Cycle, Level, Objective, Status
+from okrs.models import Cycle, Level, Objective, Rollup, Status
 from okrs.widgets import ObjectivePicker
 
 _LABEL_SUFFIX = re.compile(
@@ -67,6 +67,12 @@ class ObjectiveForm(StyledForm):
     visibility = forms.ChoiceField(
         label="Visibility", choices=Objective.Visibility.choices, initial="public"
     )
+    rollup = forms.ChoiceField(
+        label="Progress comes from",
+        choices=Rollup.choices,
+        required=False,
+        help_text="What this objective's progress is calculated from.",
+    )
     status_override = forms.ChoiceField(
         label="Status",
         choices=[("", "Automatic (from progress and confidence)"), *Status.choices],
@@ -86,6 +92,11 @@ class ObjectiveForm(StyledForm):
         )
         self.fields["unit"].queryset = units_of(organization)
         self.fields["owner"].queryset = members_of(organization)
+        # Only the levels the policy lets this member create (an edit keeps its own level).
+        levels = policy.creatable_levels(viewer) if viewer is not None else list(Level.values)
+        if instance is not None and instance.level not in levels:
+            levels.append(instance.level)
+        self.fields["level"].choices = [(v, lbl) for v, lbl in Level.choices if v in levels]
         # Only objectives the member can see: a private title must not leak through a <select>.
         parents = Objective.objects.filter(organization=organization).filter(
             selectors.visible_objectives_q(viewer)
@@ -126,12 +137,15 @@ class ObjectiveForm(StyledForm):
     @staticmethod
     def initial_for(objective: Objective) -> dict:
         fields = ("title", "description", "level", "unit", "owner", "parent", "visibility")
-        return {name: getattr(objective, name) for name in (*fields, "status_override")}
+        return {name: getattr(objective, name) for name in (*fields, "rollup", "status_override")}
 
     def service_fields(self) -> dict:
         """The cleaned data as keyword arguments for create/update_objective."""
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        if not data.get("rollup"):
+            # Left empty: a new objective gets its level's default, an edit keeps its own.
+            data.pop("rollup", None)
         if data.get("level") == Level.COMPANY:
             data["unit"] = None
         return data

@@ -64,12 +64,21 @@ class ObjectiveSerializer(_VersionedSerializer):
             "title",
             "description",
             "visibility",
+            "rollup",
             "status",
             "progress",
             "version",
         ]
         read_only_fields = ["id", "status", "progress"]
-        extra_kwargs = {"description": {"max_length": limits.DESCRIPTION}}
+        extra_kwargs = {
+            "description": {"max_length": limits.DESCRIPTION},
+            "rollup": {
+                "required": False,
+                "help_text": "Where progress comes from: `key_results`, `children` (aligned "
+                "objectives) or `both`. Defaults by level on create (company and department: "
+                "`both`; team and individual: `key_results`).",
+            },
+        }
 
 
 class KeyResultSerializer(_VersionedSerializer):

@@ -14,7 +14,8 @@ from accounts.tenancy import org_required
 from okr_project.web import confirm, paginate, submit_to_service
 from okrs import policy, selectors, services
 from okrs.forms import ObjectiveForm
-from okrs.models import Level, Objective
+from okrs.models import Level, Objective, Rollup
+from okrs.services.objectives import default_rollup
 from okrs.views.work.comments import comments_context, post_comment
 from okrs.views.work.common import (
     ALIGNED_PAGE_SIZE,
@@ -25,6 +26,12 @@ from okrs.views.work.common import (
     redirect_to,
     refuse,
 )
+
+ROLLUP_IN_WORDS = {
+    Rollup.KEY_RESULTS: "Its key results",
+    Rollup.CHILDREN: "Its aligned objectives",
+    Rollup.BOTH: "Its key results and aligned objectives",
+}
 
 _LEVEL_BELOW = {
     Level.COMPANY: Level.DEPARTMENT,
@@ -68,6 +75,7 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
         "children": children,
         "key_results": list(key_results),
         "history": history,
+        "rollup_in_words": ROLLUP_IN_WORDS.get(objective.rollup, ""),
         # The policy answers for the cycle state too (a closed cycle is read-only).
         "can_edit": policy.can_edit_objective(me, objective),
         # Grades are given on the cycle's close page (a GET page; the grade view is POST).
@@ -100,6 +108,10 @@ def _initial_for_create(request: HttpRequest) -> dict:
         initial["cycle"] = selectors.current_cycle(organization=org)
     if request.GET.get("level") in Level.values:
         initial["level"] = request.GET["level"]
+    # Never preselect a level the member may not create (the form does not offer it).
+    allowed = policy.creatable_levels(me)
+    initial["level"] = policy.preferred_level(initial["level"], allowed) or Level.INDIVIDUAL
+    initial["rollup"] = default_rollup(initial["level"])
     unit_id = request.GET.get("unit", "")
     if unit_id.isdigit():
         with contextlib.suppress(Http404):
