@@ -1,0 +1,114 @@
+"""The objective form: the roll-up choice ("Progress comes from") and only the levels the
+policy lets the member create (issue 11, items 1 and 6)."""
+
+import pytest
+from django.urls import reverse
+
+from okrs.models import Objective
+from tests.web.test_work_support import build_cascade
+
+pytestmark = pytest.mark.django_db
+
+
+def u(name, org, **kwargs):
+    return reverse(f"okrs:{name}", kwargs={"org_slug": org.slug, **kwargs})
+
+
+def _post(c, **overrides):
+    data = {
+        "title": "Cut build times",
+        "description": "",
+        "cycle": c.cycle.pk,
+        "level": "individual",
+        "unit": c.unit.pk,
+        "owner": c.owner.pk,
+        "parent": c.team.pk,
+        "visibility": "public",
+    }
+    return {**data, **overrides}
+
+
+def _levels(response):
+    return [value for value, _label in response.context["form"].fields["level"].choices]
+
+
+def test_create_sets_the_chosen_rollup_or_the_level_default(org, client_for):
+    c = build_cascade(org)
+    client = client_for(c.owner)
+    assert client.post(u("objective_create", org), _post(c, rollup="both")).status_code == 302
+    assert Objective.objects.get(title="Cut build times").rollup == "both"
+    assert client.post(u("objective_create", org), _post(c, title="Plain")).status_code == 302
+    assert Objective.objects.get(title="Plain").rollup == "key_results"
+
+
+def test_new_form_preselects_the_default_rollup_by_level(org, client_for):
+    c = build_cascade(org)
+    html = client_for(c.owner).get(u("objective_create", org))
+    assert html.context["form"].initial["rollup"] == "key_results"
+    assert "Progress comes from" in html.content.decode()
+    ceo = client_for(c.ceo).get(u("objective_create", org) + "?level=company")
+    assert ceo.context["form"].initial["level"] == "company"
+    assert ceo.context["form"].initial["rollup"] == "both"
+
+
+def test_edit_changes_the_rollup_and_the_page_says_it(org, client_for):
+    c = build_cascade(org)
+    client = client_for(c.lead)
+    url = u("objective_edit", org, objective_id=c.team.pk)
+    form = client.get(url).context["form"]
+    data = {k: v.pk if hasattr(v, "pk") else v for k, v in form.initial.items() if v is not None}
+    data.update(rollup="both", status_override="")
+    assert client.post(url, data).status_code == 302
+    assert Objective.objects.get(pk=c.team.pk).rollup == "both"
+    html = client.get(u("objective_detail", org, objective_id=c.team.pk)).content.decode()
+    assert "Progress comes from" in html
+    assert "Its key results and aligned objectives" in html
+
+
+@pytest.mark.parametrize("value", ["galaxy", "both\x00", "x" * 5000])
+def test_an_invalid_rollup_is_a_form_error(org, client_for, value):
+    c = build_cascade(org)
+    response = client_for(c.owner).post(u("objective_create", org), _post(c, rollup=value))
+    assert response.status_code == 422
+    assert "rollup" in response.context["form"].errors
+    assert not Objective.objects.filter(title="Cut build times").exists()
+
+
+def test_a_plain_member_is_not_offered_the_company_level(org, client_for):
+    c = build_cascade(org)
+    for member in (c.owner, c.contributor, c.bystander):
+        response = client_for(member).get(u("objective_create", org))
+        assert _levels(response) == ["individual"]
+        assert 'value="company"' not in response.content.decode()
+
+
+def test_a_unit_lead_is_offered_team_levels_and_an_executive_company(org, client_for):
+    c = build_cascade(org)
+    assert "company" not in _levels(client_for(c.lead).get(u("objective_create", org)))
+    assert "team" in _levels(client_for(c.lead).get(u("objective_create", org)))
+    exec_levels = _levels(client_for(c.ceo).get(u("objective_create", org)))
+    assert exec_levels == ["company", "department", "team", "individual"]
+
+
+def test_add_aligned_from_a_company_objective_preselects_what_they_may_create(org, client_for):
+    c = build_cascade(org)
+    query = f"?parent={c.company.pk}"
+    member = client_for(c.bystander).get(u("objective_create", org) + query)
+    assert member.context["form"].initial["level"] == "individual"
+    assert member.context["form"].initial["parent"] == c.company
+    lead = client_for(c.lead).get(u("objective_create", org) + query)
+    # A unit lead may create department/team objectives in their unit: the level below stays.
+    assert lead.context["form"].initial["level"] == "department"
+    forced = client_for(c.owner).get(u("objective_create", org) + "?level=company")
+    assert forced.context["form"].initial["level"] == "individual"
+    assert forced.context["form"].initial["unit"] == c.owner.unit
+
+
+def test_editing_keeps_a_level_the_editor_could_not_create(org, client_for):
+    c = build_cascade(org)
+    c.company.owner = c.owner  # an owner who is not an executive may still edit it
+    c.company.save()
+    client = client_for(c.owner)
+    url = u("objective_edit", org, objective_id=c.company.pk)
+    response = client.get(url)
+    assert "company" in _levels(response) and "department" not in _levels(response)
