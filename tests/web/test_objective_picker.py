@@ -49,7 +49,8 @@ def test_a_bigger_cycle_gets_the_autocomplete_and_titles_validate(org, settings)
 
     def parent_for(value):
         data = {
-            "title": "New", "cycle": company.cycle.pk, "level": "team", "unit": company.team.pk,
+            "title": "New", "cycle": company.cycle.pk, "level": "individual",
+            "unit": company.team.pk,
             "owner": viewer.pk, "parent": value, "visibility": "public",
         }  # fmt: skip
         bound = ObjectiveForm(data, organization=org, viewer=viewer)
