@@ -27,6 +27,10 @@ def browser():
     require_chromium()
     from playwright.sync_api import sync_playwright
 
+    from playwright.sync_api import expect
+
+    # The same hang guard for `expect(...)` assertions, which otherwise give up after 5 s.
+    expect.set_options(timeout=60_000)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

@@ -2,6 +2,7 @@
 contributor adds an initiative. `window.__marker` proves there was no page reload."""
 
 import pytest
+from playwright.sync_api import expect
 
 from okrs.models import CheckIn, Initiative
 from tests.factories import OrganizationFactory
@@ -35,7 +36,7 @@ def test_owner_checks_in_inline_and_bars_update_without_reload(
     page.get_by_role("link", name=f"Check in on {kr.title}").click()
     value = page.get_by_label("New value")
     value.wait_for()
-    assert value.evaluate("el => el === document.activeElement")  # autofocus on the value
+    expect(value).to_be_focused()  # autofocus on the value, once htmx has settled
     value.fill("50")
     page.get_by_label("Confidence (0–10)").fill("8")
     page.get_by_label("Note").fill("Halfway there")
@@ -100,7 +101,9 @@ def test_three_check_ins_by_keyboard_alone(live_server, login, page):
     for number, kr in enumerate(c.krs, start=1):
         page.get_by_role("link", name=f"Check in on {kr.title}").focus()
         page.keyboard.press("Enter")
-        page.get_by_label("New value").wait_for()  # autofocused: type straight away
+        # htmx moves focus to the autofocused field after the swap settles: wait for that
+        # condition (not for the element alone), or the first keys land on the old link.
+        expect(page.get_by_label("New value")).to_be_focused()
         page.keyboard.type(str(10 * number))
         page.keyboard.press("Tab")
         page.keyboard.type("7")
@@ -122,7 +125,7 @@ def test_the_reminder_link_opens_the_check_in_form_and_the_company_goal_moves(
     page.goto(f"{live_server.url}/o/journey-link/?checkin={kr.pk}")
     value = page.get_by_label("New value")
     value.wait_for()
-    assert value.evaluate("el => el === document.activeElement")
+    expect(value).to_be_focused()
     value.fill("50")
     page.get_by_label("Confidence (0–10)").fill("8")
     page.get_by_label("Confidence (0–10)").press("Enter")
