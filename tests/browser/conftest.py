@@ -25,9 +25,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser():
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
 
     # The same hang guard for `expect(...)` assertions, which otherwise give up after 5 s.
     expect.set_options(timeout=60_000)
