@@ -30,6 +30,7 @@ from okrs.models import (
 from okrs.progress import key_result_progress
 from okrs.selectors.weeks import iso_week
 from okrs.services.collaboration import add_comment
+from okrs.services.objectives import default_rollup
 from okrs.services.rollup import recompute_cycle
 
 WEEKS = 6
@@ -196,7 +197,9 @@ class _Seeder:
             made[spec.key] = Objective.objects.create(
                 organization=self.org, cycle=cycle, level=spec.level, owner=owner, unit=unit,
                 parent=made.get(spec.parent), title=spec.title, visibility=spec.visibility,
-                description=f"Owned by {owner.name}.",
+                # The service's default by level: company and department objectives roll up
+                # their aligned objectives too, so check-ins below move the company's.
+                rollup=default_rollup(spec.level), description=f"Owned by {owner.name}.",
             )  # fmt: skip
             made[spec.key].created_at = created
         Objective.objects.bulk_update(made.values(), ["created_at"])

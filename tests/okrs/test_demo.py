@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from accounts import demo as people_demo
 from accounts.models import Membership
-from okrs import demo, selectors
-from okrs.models import CheckIn, CommentMention, Cycle, KeyResult, Level, Objective
+from okrs import demo, selectors, services
+from okrs.models import CheckIn, CommentMention, Cycle, KeyResult, Level, Objective, Rollup
+from okrs.progress import objective_progress
 
 
 @pytest.fixture
@@ -71,3 +72,39 @@ def test_health_shows_stale_low_confidence_empty_and_orphan(acme):
 def test_check_in_history_spans_six_weeks(acme):
     weeks = set(CheckIn.objects.filter(organization=acme).values_list("week", flat=True))
     assert len(weeks) >= 7  # six weeks of the active cycle plus the closed quarter's last one
+
+
+def test_the_cascade_moves_the_company_objective(acme):
+    """Company objectives roll up what is aligned below them (the service's default by level),
+    so a check-in on a team's key result moves the company objective — through the same
+    roll-up the services use, no hand-set numbers."""
+    active = Cycle.objects.get(organization=acme, status="active")
+    company = Objective.objects.get(
+        cycle=active, title="Become the most reliable platform in our market"
+    )
+    assert company.rollup in (Rollup.BOTH, Rollup.CHILDREN)
+    own = [(kr.progress, kr.weight) for kr in company.key_results.all()]
+    children = [child.progress for child in Objective.objects.filter(parent=company)]
+    assert children and company.progress > 0
+    assert company.progress == pytest.approx(
+        objective_progress(own, children, rollup=company.rollup)
+    )
+    # Partly from its children: without them it would be another number.
+    assert company.progress != pytest.approx(objective_progress(own, [], rollup=company.rollup))
+    # A department objective without key results gets all of its progress from below, and so
+    # does last quarter's company objective.
+    support = Objective.objects.get(cycle=active, title="Make support effortless")
+    assert not support.key_results.exists() and support.progress > 0
+    past = Objective.objects.get(cycle__status="closed", level=Level.COMPANY)
+    assert past.progress > 0 and past.grade > 0
+
+    owner = Membership.objects.get(organization=acme, user__email="owner@acme.example")
+    runtime = KeyResult.objects.get(
+        objective__cycle=active, title="Migrate 12 services to the new runtime"
+    )
+    before = company.progress
+    services.record_check_in(
+        key_result=runtime, actor=owner, value=runtime.target_value, confidence=9
+    )
+    company.refresh_from_db()
+    assert company.progress > before
