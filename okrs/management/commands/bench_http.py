@@ -164,6 +164,12 @@ class Command(BaseCommand):
             "--budget-seconds", type=float, default=float(env("BENCH_BUDGET_SECONDS", 600))
         )
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--app-role",
+            default=env("BENCH_APP_ROLE", "cairn_bench_app"),
+            help="plain PostgreSQL role gunicorn connects as, so row-level security applies "
+            "as in production (docs/operations.md); '' keeps DATABASE_URL's own user",
+        )
         parser.add_argument("--write", default="", help="replace the table in this Markdown file")
 
     def handle(self, *args, **opts):
@@ -183,6 +189,8 @@ class Command(BaseCommand):
             call_command("seed_demo", employees=opts["employees"], stdout=self.stdout)
         self.seed_seconds = time.perf_counter() - started
         env = self._production_env()
+        if opts["app_role"]:
+            env["DATABASE_URL"] = self._plain_role_url(opts["app_role"])
         self.stdout.write("collectstatic (production storage)…")
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -227,6 +235,34 @@ class Command(BaseCommand):
             if not exists:
                 self.stdout.write(f"Creating database {db['NAME']}…")
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+
+    def _plain_role_url(self, role: str) -> str:
+        """Serve as a plain role (NOSUPERUSER NOBYPASSRLS, the grants of docs/operations.md),
+        so the figures include the row-level security policy exactly as production pays it:
+        a superuser, which `make bench` migrates and seeds as, would skip the wall."""
+        from urllib.parse import urlsplit, urlunsplit
+
+        from psycopg import sql
+
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+            raise CommandError(f"--app-role: {role!r} is not a plain lower-case role name.")
+        name = sql.Identifier(role)
+        with connection.cursor() as cursor:
+            raw = connection.connection  # psycopg's own, to quote the identifier
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE ROLE {} LOGIN").format(name).as_string(raw))
+            for statement in (
+                "ALTER ROLE {} NOSUPERUSER NOBYPASSRLS",
+                "GRANT USAGE ON SCHEMA public TO {}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
+                "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}",
+            ):
+                cursor.execute(sql.SQL(statement).format(name).as_string(raw))
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        netloc = f"{role}@{parts.hostname or HOST}:{parts.port or 5432}"
+        self.served_as = role
+        return urlunsplit(parts._replace(netloc=netloc))
 
     def _production_env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -414,12 +450,19 @@ class Command(BaseCommand):
         return (
             f"Machine: {os.cpu_count()} CPUs (nproc), {memory}, PostgreSQL {pg}, Python "
             f"{platform.python_version()}; gunicorn {self.opts['workers']} sync workers, "
-            f"CAIRN_ENV=production, one client on 127.0.0.1.\n"
+            f"CAIRN_ENV=production, one client on 127.0.0.1; served as "
+            f"{self._served_as()}.\n"
             f"`bench`: {sizes}; `acme`: "
             f"{Membership.objects.filter(organization__slug='acme').count()} people. "
             f"`seed_demo` step: {self.seed_seconds:.0f} s (about 1 s when `bench` is reused). "
             f"Up to {self.opts['repeat']} timed requests per row after 1–2 warm-ups."
         )
+
+    def _served_as(self) -> str:
+        role = getattr(self, "served_as", "")
+        if role:
+            return f"the plain role `{role}` (row-level security applies, as in production)"
+        return "DATABASE_URL's own user (row-level security skipped if it is a superuser)"
 
     @staticmethod
     def _table(results) -> str:
