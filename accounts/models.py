@@ -74,9 +74,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         password_changed = self._password is not None and self.pk is not None
         super().save(*args, **kwargs)
         if password_changed:
-            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
+            revoked = ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
                 revoked_at=timezone.now()
             )
+            from accounts import security_events
+
+            # The reset view marks a reset; everything else is a change (profile, admin…).
+            kind = getattr(self, "password_event", "") or SecurityEvent.Kind.PASSWORD_CHANGED
+            security_events.record_for_user(kind, user=self)
+            security_events.tokens_revoked(self, revoked, reason="password_changed")
 
 
 def validate_timezone(value: str) -> None:
@@ -135,12 +141,24 @@ class Organization(models.Model):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Deletion (accounts/services/organization_deletion.py): an admin schedules it, the
+    # organization keeps working until `deletion_due_at`, then the daily purge removes every
+    # row of the tenant. Empty: no deletion scheduled.
+    deletion_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deletion_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deletion_requested_by = models.ForeignKey(
+        "User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def deletion_scheduled(self) -> bool:
+        return self.deletion_due_at is not None
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -317,3 +335,56 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class SecurityEvent(TenantModel):
+    """One security-relevant event in an organization (accounts/security_events.py records
+    them; organization admins read them on /o/<org>/security/ and through the API)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Logged in"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        LOCKOUT = "lockout", "Locked out"
+        LOGOUT = "logout", "Logged out"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        UNIT_LEAD_CHANGED = "unit_lead_changed", "Unit lead changed"
+        MEMBER_DEACTIVATED = "member_deactivated", "Member deactivated"
+        MEMBER_REACTIVATED = "member_reactivated", "Member reactivated"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        SETTINGS_CHANGED = "settings_changed", "Settings changed"
+        DELETION_SCHEDULED = "deletion_scheduled", "Organization deletion scheduled"
+        DELETION_CANCELLED = "deletion_cancelled", "Organization deletion cancelled"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # Who did it (empty: anonymous, e.g. a failed login, or the system) …
+    actor = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # … and whose account it concerns (the person logging in, the member whose role changed).
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=256, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="secevent_org_created"),
+            models.Index(fields=["organization", "kind", "-created_at"], name="secevent_org_kind"),
+            models.Index(fields=["organization", "user", "-created_at"], name="secevent_org_user"),
+            models.Index(
+                fields=["organization", "actor", "-created_at"], name="secevent_org_actor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("o/<slug:org_slug>/people/", include("accounts.org_urls")),
     path("o/<slug:org_slug>/notifications/", include("notifications.urls")),
+    path("o/<slug:org_slug>/security/", include("accounts.security_urls")),
     path("o/<slug:org_slug>/", include("okrs.urls")),
     path("api/v1/", include("okr_project.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

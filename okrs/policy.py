@@ -79,6 +79,16 @@ def can_manage_org(m: Membership | None) -> bool:
     return m is not None and m.is_active and m.role == Role.ADMIN
 
 
+def can_view_security_log(m: Membership | None) -> bool:
+    """The organization's security events (page and API): admins only."""
+    return can_manage_org(m)
+
+
+def can_delete_organization(m: Membership | None) -> bool:
+    """Schedule or cancel the deletion of the whole organization: admins only."""
+    return can_manage_org(m)
+
+
 def can_manage_cycles(m: Membership | None) -> bool:
     """Create, edit, activate cycles and copy unfinished OKRs: admins and executives."""
     return m is not None and m.is_active and _is_admin_or_exec(m)

@@ -22,7 +22,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import ApiToken, User, hash_token
+from accounts import security_events
+from accounts.models import ApiToken, SecurityEvent, User, hash_token
 
 TOKEN_PREFIX = "cairn_"
 PREFIX_LENGTH = 12
@@ -69,6 +70,12 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
         over = list(live.values_list("pk", flat=True)[settings.API_TOKEN_MAX_ACTIVE :])
         if over:
             ApiToken.objects.filter(pk__in=over).update(revoked_at=now)
+        security_events.record_for_user(
+            SecurityEvent.Kind.TOKEN_CREATED,
+            user=user,
+            detail={"name": token.name, "prefix": token.prefix},
+        )
+        security_events.tokens_revoked(user, len(over), reason="over_the_cap")
     return token, raw
 
 
@@ -85,6 +92,11 @@ def revoke_api_token(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        security_events.record_for_user(
+            SecurityEvent.Kind.TOKEN_REVOKED,
+            user=token.user,
+            detail={"reason": "by_owner", "name": token.name, "prefix": token.prefix},
+        )
     return token
 
 

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import views
+from accounts.api import security, views
 
 org_router = SimpleRouter(trailing_slash=True)
 org_router.register("members", views.MemberViewSet, basename="api-member")
@@ -12,5 +12,10 @@ org_router.register("units", views.UnitViewSet, basename="api-unit")
 urlpatterns = [
     path("auth/token/", views.TokenObtainView.as_view(), name="api-token-obtain"),
     path("orgs/", views.OrganizationListView.as_view(), name="api-org-list"),
+    path(
+        "orgs/<slug:org_slug>/security-events/",
+        security.SecurityEventListView.as_view(),
+        name="api-security-events",
+    ),
     path("orgs/<slug:org_slug>/", include(org_router.urls)),
 ]

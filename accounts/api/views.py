@@ -14,7 +14,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts import selectors, services
+from accounts import security_events, selectors, services
 from accounts.api.base import OrganizationEndpoint
 from accounts.api.serializers import (
     MembershipSerializer,
@@ -26,7 +26,7 @@ from accounts.api.serializers import (
 )
 from accounts.api.throttling import TokenObtainRateThrottle
 from accounts.api.tokens import create_api_token
-from accounts.models import Membership, OrgUnit, Role
+from accounts.models import Membership, OrgUnit, Role, SecurityEvent
 from accounts.selectors import member_search_q
 
 
@@ -56,6 +56,9 @@ class TokenObtainView(generics.GenericAPIView):
         )
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": ["Email or password is wrong."]})
+        security_events.record_for_user(
+            SecurityEvent.Kind.LOGIN, user=user, detail={"via": "api"}, request=request._request
+        )
         token, raw = create_api_token(user=user, name=data.get("name") or "API")
         body = {"token": raw, "name": token.name, "prefix": token.prefix}
         return Response(TokenSerializer(body).data, status=status.HTTP_201_CREATED)

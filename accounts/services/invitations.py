@@ -14,7 +14,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Organization, OrgUnit, Role, User
+from accounts import security_events
+from accounts.models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrgUnit,
+    Role,
+    SecurityEvent,
+    User,
+)
 from accounts.services.common import require_admin, require_same_org
 from accounts.tasks import send_invitation
 from accounts.validators import clean_single_line
@@ -99,6 +108,12 @@ def invite_member(
         invitation.invited_by = actor
         invitation.expires_at = now + timedelta(days=INVITATION_DAYS)
         invitation.save()
+        security_events.record(
+            SecurityEvent.Kind.INVITATION_SENT,
+            organization_id=organization.pk,
+            actor=actor,
+            detail={"invitation": invitation.pk, "email": email, "role": role},
+        )
         # After commit, from a retrying task: a mail failure never undoes (or half-does) the
         # invitation, and the admin can re-send. `robust`: an eager run that still fails is
         # logged instead of turning the committed invite into a 500.
@@ -116,6 +131,12 @@ def revoke_invitation(*, invitation: Invitation, actor: Membership) -> Invitatio
         revoked_at=timezone.now()
     )
     invitation.refresh_from_db()
+    security_events.record(
+        SecurityEvent.Kind.INVITATION_REVOKED,
+        organization_id=invitation.organization_id,
+        actor=actor,
+        detail={"invitation": invitation.pk, "email": invitation.email},
+    )
     return invitation
 
 
@@ -168,4 +189,15 @@ def accept_invitation(
             membership.save(update_fields=["is_active", "role", "unit"])
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        membership.user = user
+        security_events.record(
+            SecurityEvent.Kind.INVITATION_ACCEPTED,
+            organization_id=invitation.organization_id,
+            actor=membership,
+            detail={
+                "invitation": invitation.pk,
+                "email": invitation.email,
+                "role": membership.role,
+            },
+        )
     return membership

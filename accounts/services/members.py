@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import Membership, Organization, OrgUnit, Role, User
+from accounts import security_events
+from accounts.models import Membership, Organization, OrgUnit, Role, SecurityEvent, User
 from accounts.services.common import UNSET, require_admin, require_same_org
 from accounts.validators import clean_single_line
 
@@ -67,6 +68,7 @@ def update_member(
     membership = Membership.objects.select_for_update().get(
         pk=membership.pk, organization=organization
     )
+    old_role = membership.role
     if role is not None:
         if role not in Role.values:
             raise ValidationError({"role": "Choose one of the listed roles."})
@@ -86,6 +88,14 @@ def update_member(
         membership.reports_to = reports_to
     membership.full_clean(validate_constraints=False)
     membership.save()
+    if membership.role != old_role:
+        security_events.record(
+            SecurityEvent.Kind.ROLE_CHANGED,
+            organization_id=organization.pk,
+            actor=actor,
+            user=membership.user,
+            detail={"member": membership.pk, "role": [old_role, membership.role]},
+        )
     return membership
 
 
@@ -104,7 +114,14 @@ def deactivate_member(*, membership: Membership, actor: Membership) -> Membershi
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     # A deactivated lead no longer leads: units would otherwise point at someone absent.
-    OrgUnit.objects.filter(organization=organization, lead=membership).update(lead=None)
+    unled = OrgUnit.objects.filter(organization=organization, lead=membership).update(lead=None)
+    security_events.record(
+        SecurityEvent.Kind.MEMBER_DEACTIVATED,
+        organization_id=organization.pk,
+        actor=actor,
+        user=membership.user,
+        detail={"member": membership.pk, "is_active": [True, False], "units_unled": unled},
+    )
     return membership
 
 
@@ -113,8 +130,18 @@ def reactivate_member(*, membership: Membership, actor: Membership) -> Membershi
     """Give a deactivated member their access back."""
     organization = membership.organization
     require_admin(actor, organization)
-    Membership.objects.filter(pk=membership.pk, organization=organization).update(is_active=True)
+    changed = Membership.objects.filter(
+        pk=membership.pk, organization=organization, is_active=False
+    ).update(is_active=True)
     membership.is_active = True
+    if changed:
+        security_events.record(
+            SecurityEvent.Kind.MEMBER_REACTIVATED,
+            organization_id=organization.pk,
+            actor=actor,
+            user=membership.user,
+            detail={"member": membership.pk, "is_active": [False, True]},
+        )
     return membership
 
 
@@ -128,12 +155,23 @@ def update_organization_settings(
     if unknown:
         raise ValidationError(f"Unknown settings: {', '.join(sorted(unknown))}.")
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = {name: getattr(organization, name) for name in fields}
     for name, value in fields.items():
         setattr(organization, name, value)
     if "name" in fields:
         organization.name = (organization.name or "").strip()
     organization.full_clean()
     organization.save()
+    changed = security_events.changes(
+        before, {name: getattr(organization, name) for name in fields}
+    )
+    if changed:
+        security_events.record(
+            SecurityEvent.Kind.SETTINGS_CHANGED,
+            organization_id=organization.pk,
+            actor=actor,
+            detail={"fields": sorted(changed), "changes": changed},
+        )
     return organization
 
 

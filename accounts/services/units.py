@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from accounts.models import Membership, Organization, OrgUnit
+from accounts import security_events
+from accounts.models import Membership, Organization, OrgUnit, SecurityEvent
 from accounts.selectors import unit_subtree_ids
 from accounts.services.common import UNSET, require_admin, require_same_org
 from accounts.validators import clean_single_line
@@ -27,6 +28,24 @@ def _check_lead(organization: Organization, lead: Membership | None) -> None:
     require_same_org(lead, organization, "lead", "lead")
     if lead is not None and not lead.is_active:
         raise ValidationError({"lead": "The lead must be an active member."})
+
+
+def _record_lead_change(unit: OrgUnit, actor: Membership, before: Membership | None) -> None:
+    """Leading a unit opens its private objectives: who got or lost that is a security event."""
+    after = unit.lead
+    if (before.pk if before else None) == (after.pk if after else None):
+        return
+    security_events.record(
+        SecurityEvent.Kind.UNIT_LEAD_CHANGED,
+        organization_id=unit.organization_id,
+        actor=actor,
+        user=after.user if after else (before.user if before else None),
+        detail={
+            "unit": unit.pk,
+            "unit_name": unit.name,
+            "lead": [before.name if before else None, after.name if after else None],
+        },
+    )
 
 
 def _clean_name(name: str) -> str:
@@ -71,6 +90,7 @@ def create_unit(
     unit.full_clean(validate_constraints=False)
     unit.save()
     _join_led_unit(unit, lead)
+    _record_lead_change(unit, actor, None)
     return unit
 
 
@@ -104,6 +124,7 @@ def update_unit(
                     {"parent": "A unit cannot be moved under itself or one of its own teams."}
                 )
         unit.parent = parent
+    lead_before = unit.lead
     if lead is not UNSET:
         _check_lead(organization, lead)
         unit.lead = lead
@@ -113,6 +134,7 @@ def update_unit(
     )
     unit.full_clean(validate_constraints=False)
     unit.save()
+    _record_lead_change(unit, actor, lead_before)
     return unit
 
 

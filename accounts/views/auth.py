@@ -15,7 +15,7 @@ from django.urls import reverse_lazy
 from accounts import selectors, services
 from accounts.forms import AcceptInvitationForm, ProfileForm, apply_errors
 from accounts.lockout import password_reset_allowed
-from accounts.models import User
+from accounts.models import SecurityEvent, User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -43,6 +43,17 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, RESET_LIMIT_MESSAGE)
             return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view; the new password is recorded as a reset, not a change (the security
+    event is written by `User.save`)."""
+
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        form.user.password_event = SecurityEvent.Kind.PASSWORD_RESET
         return super().form_valid(form)
 
 
