@@ -29,4 +29,10 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("settings/", org_settings.org_settings, name="settings"),
+    path("settings/delete/", org_settings.organization_delete, name="organization_delete"),
+    path(
+        "settings/delete/cancel/",
+        org_settings.organization_delete_cancel,
+        name="organization_delete_cancel",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Celery tasks for accounts: the invitation email, sent after the invitation commits."""
+"""Celery tasks for accounts: the invitation email, sent after the invitation commits; the
+organization-deletion notices; the daily purge of deleted organizations and old security events."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import smtplib
 from celery import shared_task
 from django.core.mail import BadHeaderError
 
-from accounts.models import Invitation, hash_token
+from accounts.models import Invitation, Membership, Role, hash_token
 
 logger = logging.getLogger("cairn.accounts")
 
@@ -44,3 +45,59 @@ def send_invitation(invitation_id: int, raw_token: str) -> bool:
         logger.exception("invitation %s: email headers refused", invitation_id)
         return False
     return True
+
+
+@shared_task(
+    name="accounts.tasks.send_organization_deletion_notice",
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=6,
+)
+def send_organization_deletion_notice(organization_id: int, membership_id: int, what: str) -> bool:
+    """Email one admin that the organization's deletion was scheduled or cancelled.
+
+    Skipped when the state changed since (a cancelled deletion sends no stale "scheduled"
+    mail, and the other way round) or the admin is no longer an active admin.
+    """
+    from accounts.services.organization_deletion import send_deletion_notice
+
+    admin = (
+        Membership.objects.select_related("organization", "user")
+        .filter(pk=membership_id, organization_id=organization_id, is_active=True, role=Role.ADMIN)
+        .first()
+    )
+    if admin is None:
+        return False
+    scheduled = admin.organization.deletion_due_at is not None
+    if scheduled != (what == "scheduled"):
+        return False
+    try:
+        send_deletion_notice(admin, what)
+    except BadHeaderError:
+        logger.exception("organization %s: deletion notice headers refused", organization_id)
+        return False
+    return True
+
+
+@shared_task(name="accounts.tasks.purge_organizations", acks_late=True)
+def purge_organizations(now: str | None = None) -> dict[str, int]:
+    """Daily (`cairn-purge-organizations`): delete the organizations whose deletion is due,
+    and security events past their retention. Safe to run any time, and twice."""
+    from django.utils.dateparse import parse_datetime
+
+    from accounts import security_events
+    from accounts.services.organization_deletion import purge_due_organizations
+
+    at = parse_datetime(now) if now else None
+    result = purge_due_organizations(now=at)
+    result["security_events"] = security_events.purge_expired(now=at)
+    logger.info(
+        "accounts purge organizations=%d failed=%d security_events=%d",
+        result["organizations"],
+        result["failed"],
+        result["security_events"],
+    )
+    return result

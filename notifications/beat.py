@@ -3,7 +3,9 @@
 
 - `cairn-dispatch`: hourly at minute 0 UTC, reminders and digests (notifications.tasks.dispatch);
 - `cairn-purge-trash`: daily at 03:17 UTC, deletes for good what has been in the trash for
-  30 days (okrs.tasks.purge_trash; named by string: notifications does not import okrs tasks).
+  30 days (okrs.tasks.purge_trash; named by string: notifications does not import okrs tasks);
+- `cairn-purge-organizations`: daily at 03:37 UTC, deletes the organizations whose scheduled
+  deletion is due and security events past their retention (accounts.tasks.purge_organizations).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 DISPATCH_NAME = "cairn-dispatch"
 DISPATCH_TASK = "notifications.tasks.dispatch"
 PURGE_NAME = "cairn-purge-trash"
+PURGE_ORGANIZATIONS_NAME = "cairn-purge-organizations"
 
 SCHEDULES = {
     DISPATCH_NAME: (
@@ -22,6 +25,11 @@ SCHEDULES = {
         "okrs.tasks.purge_trash",
         {"minute": "17", "hour": "3"},
         "Delete for good the objectives and key results trashed more than 30 days ago.",
+    ),
+    PURGE_ORGANIZATIONS_NAME: (
+        "accounts.tasks.purge_organizations",
+        {"minute": "37", "hour": "3"},
+        "Delete the organizations whose scheduled deletion is due, and old security events.",
     ),
 }
 
