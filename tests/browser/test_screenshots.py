@@ -6,8 +6,10 @@ With `--screenshots` (`make screenshots`) the pages are also saved to docs/scree
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
-from okrs.models import KeyResult
+from accounts.models import Membership
+from okrs.models import Cycle, KeyResult
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,3 +78,45 @@ def test_phone_width_layout_has_no_horizontal_scroll(demo, live_server, browser,
     screenshot(page, "my-okrs-phone")
     context.close()
     assert width <= 390 + 1, f"page is {width}px wide on a 390px phone"
+
+
+def test_people_page_loads_okrs_in_place_and_switches_to_graded_cycle(
+    demo, live_server, login, page, screenshot
+):
+    """A person's page loads their OKRs with htmx; choosing the closed cycle swaps in its
+    grades and the address bar follows (a reload shows the same cycle)."""
+    people = {
+        m.user.email.split("@")[0]: m.pk
+        for m in Membership.objects.filter(organization__slug="acme").select_related("user")
+    }
+    closed = Cycle.objects.get(organization__slug="acme", status=Cycle.Status.CLOSED)
+
+    def member_url(local: str) -> str:
+        path = reverse(
+            "orgchart:member", kwargs={"org_slug": "acme", "membership_id": people[local]}
+        )
+        return live_server.url + path
+
+    console_errors: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    login("ceo@acme.example", "demo")
+    # Olivia: a private objective of her own (the CEO may open it) and KRs she owns under
+    # her lead's objective.
+    _visit(page, member_url("owner"), console_errors)
+    section = page.locator("#person-okrs")
+    expect(section.get_by_text("Become the team's go-to performance engineer")).to_be_visible()
+    expect(section.get_by_text("Private", exact=True)).to_be_visible()
+    expect(
+        section.get_by_role("heading", name="Key results under other people's objectives")
+    ).to_be_visible()
+    screenshot(page, "person-okrs")
+
+    # Priya, last quarter: the switcher swaps the section in place, with grades.
+    _visit(page, member_url("platform.lead"), console_errors)
+    expect(section.get_by_text("average progress")).to_be_visible()
+    page.get_by_label("Cycle").select_option(str(closed.pk))
+    expect(section.get_by_text("Average grade")).to_be_visible()
+    expect(section.get_by_role("link", name="Stabilise the platform")).to_be_visible()
+    expect(page).to_have_url(f"{member_url('platform.lead')}?cycle={closed.pk}")
+    assert not console_errors, console_errors
+    screenshot(page, "person-okrs-graded")

@@ -202,6 +202,19 @@ TARGETS = [
         {},
     ),
     ("people_search", "member", lambda t: _web("orgchart:people_search", t) + "?q=ann", HX),
+    ("member_page", "lead", lambda t: _web("orgchart:member", t, membership_id=t.member.pk), {}),
+    (
+        "person_okrs",
+        "lead",
+        lambda t: _web("okrs:person_okrs", t, membership_id=t.member.pk),
+        HX,
+    ),
+    (
+        "person_okrs_page",
+        "champion",
+        lambda t: _web("okrs:person_okrs", t, membership_id=t.member.pk) + "?page=2&krpage=2",
+        {},
+    ),
     (
         "objective_edit",
         "lead",
@@ -272,3 +285,6 @@ def test_the_bigger_tenant_really_is_bigger_than_a_page(org):
     assert Objective.objects.filter(parent=t.company).count() > 25
     assert Membership.objects.filter(unit=t.team).count() > 25
     assert KeyResult.objects.filter(organization=org, confidence__lte=4).count() > 10
+    # A person's OKRs: more objectives (10 a page) and other people's KRs (20 a page).
+    assert Objective.objects.filter(owner=t.member).count() > 10
+    assert KeyResult.objects.filter(owner=t.member).exclude(objective__owner=t.member).count() > 20

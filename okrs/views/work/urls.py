@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from okrs.views.work import collaboration, key_results, my_okrs, objectives
+from okrs.views.work import collaboration, key_results, my_okrs, objectives, people
 
 urlpatterns = [
     path("", my_okrs.my_okrs, name="my_okrs"),
@@ -47,4 +47,10 @@ urlpatterns = [
     path("kr/<int:key_result_id>/risks/", collaboration.risk_create, name="risk_create"),
     path("risks/<int:risk_id>/edit/", collaboration.risk_edit, name="risk_edit"),
     path("risks/<int:risk_id>/close/", collaboration.risk_close, name="risk_close"),
+    # Beside the people page (/o/<org>/people/members/<id>/, accounts), served by okrs.
+    path(
+        "people/members/<int:membership_id>/okrs/",
+        people.person_okrs_view,
+        name="person_okrs",
+    ),
 ]
