@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, OrgUnit, Role
+from accounts.models import Membership, Organization, OrgUnit, Role, SecurityEvent
 from okrs.models import CheckIn, Cycle, KeyResult, Level, Objective
 from okrs.selectors.weeks import iso_week
 from tests import factories
@@ -44,6 +44,7 @@ class Tenant:
     team_objective: Objective
     kr: KeyResult
     grown: int = 0
+    admin: Membership | None = None
 
 
 def _objective(t, *, level, unit, owner, parent, title, visibility="public"):
@@ -78,6 +79,7 @@ def build(org) -> Tenant:
     team.save()
     cycle = factories.CycleFactory(organization=org, name="Q1", status=Cycle.Status.ACTIVE)
     t = Tenant(org, cycle, champion, head, lead, member, dept, team, None, None, None)
+    t.admin = person(org, role=Role.ADMIN, name="Ada Admin")
     t.company = _objective(
         t, level=Level.COMPANY, unit=None, owner=head, parent=None, title="Company goal"
     )
@@ -128,6 +130,11 @@ def grow(t: Tenant, n: int) -> None:
         factories.CommentFactory(
             organization=t.org, objective=None, key_result=t.kr, author=someone
         )
+        for kind, actor in ((SecurityEvent.Kind.ROLE_CHANGED, t.admin), ("login", someone)):
+            SecurityEvent.objects.create(
+                organization=t.org, kind=kind, actor=actor, user=someone.user,
+                detail={"role": ["member", "executive"]}, ip="192.0.2.1",
+            )  # fmt: skip
     t.grown += n
     assert CheckIn.objects.filter(organization=t.org).exists()
 
@@ -251,6 +258,14 @@ TARGETS = [
         lambda t: _api(t, f"cycles/{t.cycle.pk}/alignment/?parent={t.company.pk}&depth=2"),
         {},
     ),
+    ("security_log", "admin", lambda t: _web("security:log", t), {}),
+    (
+        "security_log_filtered",
+        "admin",
+        lambda t: _web("security:log", t) + f"?kind=role_changed&person={t.admin.pk}&page=2",
+        {},
+    ),
+    ("api_security_events", "admin", lambda t: _api(t, "security-events/?kind=login"), {}),
 ]
 
 
