@@ -208,7 +208,10 @@ def test_empty_states(world, client_for):
 def test_an_organization_without_cycles(org, client_for):
     someone = person(org, name="Solo")
     html = _html(client_for, someone, url_for(org, someone))
-    assert "No cycles yet" in html
+    assert "No OKRs yet" in html
+    # A planning cycle in which the person has nothing is not offered: the same answer.
+    factories.CycleFactory(organization=org, name="Next", status=Cycle.Status.PLANNING)
+    assert "No OKRs yet" in _html(client_for, someone, url_for(org, someone))
 
 
 def url_for(org, member) -> str:
