@@ -26,6 +26,7 @@ from okrs.selectors.key_results import (
     check_ins_for_key_result,
     get_key_result,
     key_results_for_member,
+    week_check_in_counts,
 )
 from okrs.selectors.objectives import (
     EXPAND_ALL_LIMIT,
@@ -85,5 +86,6 @@ __all__ = [
     "search_objectives",
     "unit_overview",
     "visible_objectives_q",
+    "week_check_in_counts",
     "week_start",
 ]

@@ -26,15 +26,17 @@ def get_cycle(*, organization: Organization, pk: Any) -> Cycle:
         raise Http404("Cycle not found.") from None
 
 
+def active_cycles(*, organization: Organization) -> QuerySet[Cycle]:
+    """Active cycles, the one people check in on first (the latest-starting)."""
+    return Cycle.objects.filter(organization=organization, status=Cycle.Status.ACTIVE).order_by(
+        "-start_date", "-id"
+    )
+
+
 def active_cycle(*, organization: Organization) -> Cycle | None:
     """The cycle people check in on: the active one (the latest-starting if several), or None.
     Planning and closed cycles never count (My OKRs, reminders, digests)."""
-    return (
-        Cycle.objects.filter(organization=organization, status=Cycle.Status.ACTIVE)
-        .select_related("organization")
-        .order_by("-start_date", "-id")
-        .first()
-    )
+    return active_cycles(organization=organization).select_related("organization").first()
 
 
 def current_cycle(*, organization: Organization) -> Cycle | None:

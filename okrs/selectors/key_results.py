@@ -6,21 +6,49 @@ from typing import Any
 
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.http import Http404
 
 from accounts.models import Membership, Organization
 from okrs import visibility
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
-from okrs.selectors.cycles import active_cycle
+from okrs.selectors.cycles import active_cycle, active_cycles
 from okrs.selectors.weeks import iso_week
 from okrs.visibility import visible_key_results_q
+
+
+def _member_key_results(
+    organization: Organization, membership: Membership, cycle: Cycle | Subquery
+) -> QuerySet[KeyResult]:
+    """KRs the member owns or contributes to in `cycle` (one query for the contributions)."""
+    # Loaded as a (short) id list: `owner = … OR pk IN (subquery)` makes PostgreSQL scan every
+    # KR of the company (bench_explain), while `owner = … OR pk IN (1, 2, …)` uses two indexes.
+    contributed = list(
+        KeyResultContributor.objects.filter(
+            organization=organization, membership=membership
+        ).values_list("key_result_id", flat=True)
+    )
+    return KeyResult.objects.filter(organization=organization, objective__cycle=cycle).filter(
+        Q(owner=membership) | Q(pk__in=contributed)
+    )
+
+
+def _checked_in_this_week(organization: Organization) -> Exists:
+    return Exists(
+        CheckIn.objects.filter(
+            organization=organization,
+            key_result_id=OuterRef("pk"),
+            week=iso_week(organization),
+        )
+    )
 
 
 def key_results_for_member(
@@ -35,25 +63,12 @@ def key_results_for_member(
     cycle = cycle or active_cycle(organization=organization)
     if cycle is None:
         return KeyResult.objects.none()
-    # Loaded as a (short) id list: `owner = … OR pk IN (subquery)` makes PostgreSQL scan every
-    # KR of the company (bench_explain), while `owner = … OR pk IN (1, 2, …)` uses two indexes.
-    contributed = list(
-        KeyResultContributor.objects.filter(
-            organization=organization, membership=membership
-        ).values_list("key_result_id", flat=True)
-    )
-    this_week = CheckIn.objects.filter(
-        organization=organization,
-        key_result_id=OuterRef("pk"),
-        week=iso_week(organization),
-    )
     return (
-        KeyResult.objects.filter(organization=organization, objective__cycle=cycle)
-        .filter(Q(owner=membership) | Q(pk__in=contributed))
+        _member_key_results(organization, membership, cycle)
         .select_related("objective__cycle", "objective__owner__user", "objective__unit")
         .select_related("owner__user")
         .annotate(
-            checked_in_this_week=Exists(this_week),
+            checked_in_this_week=_checked_in_this_week(organization),
             is_owner=ExpressionWrapper(Q(owner=membership), output_field=BooleanField()),
         )
         .prefetch_related(
@@ -64,8 +79,20 @@ def key_results_for_member(
                 to_attr="recent_check_ins",
             ),
         )
-        .order_by("objective__title", "id")
     )
+
+
+def week_check_in_counts(*, organization: Organization, membership: Membership) -> tuple[int, int]:
+    """(checked in this week, total) over the member's key results of the active cycle — the
+    My OKRs week summary without loading the list: two queries (contributions, one aggregate).
+    Every KR on that list is one the member may check in on (owner or contributor, an active
+    cycle: `policy.can_check_in`), so all of them count."""
+    cycle = Subquery(active_cycles(organization=organization).values("pk")[:1])
+    totals = _member_key_results(organization, membership, cycle).aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=_checked_in_this_week(organization)),
+    )
+    return totals["done"], totals["total"]
 
 
 def get_key_result(*, organization: Organization, pk: Any, viewer: Membership | None) -> KeyResult:

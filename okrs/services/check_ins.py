@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -124,7 +124,9 @@ def record_check_in(
                     "updated_at",
                 ]
             )
-            recompute_objective_chain(kr.objective)
+            chain = recompute_objective_chain(kr.objective)
+            if chain:
+                kr.objective = chain[-1]  # freshly rolled up, its ancestors linked as `parent`
         said = f"{note}\n{blockers}"
         if "@" in said:  # @mentions in the note or blockers notify (after commit, once each)
             mentioned = find_mentions(
@@ -134,6 +136,7 @@ def record_check_in(
                 organization_id=kr.organization_id, kind=MENTION, source="check_in",
                 source_id=check_in.pk, recipient_ids=[m.pk for m in mentioned if m.pk != actor.pk],
             )  # fmt: skip
+    check_in.key_result = kr  # the KR as it now stands, for the caller to show
     return check_in
 
 
@@ -143,15 +146,21 @@ def _changes(before: dict | None, after: dict) -> dict:
 
 
 def _upsert(kr: KeyResult, week: str, fields: dict) -> tuple[CheckIn, bool, dict | None]:
-    """The week's row, created or updated; the savepoint absorbs a concurrent insert."""
+    """The week's row, created or updated (two statements). Check-ins on a KR serialize on its
+    row lock, so a concurrent insert of the same week cannot slip in between; should a writer
+    around the service race anyway, the insert turns into an update (ON CONFLICT), never a
+    500 or a second row."""
     lookup = {"organization_id": kr.organization_id, "key_result": kr, "week": week}
     existing = CheckIn.objects.select_for_update().filter(**lookup).first()
     if existing is None:
-        try:
-            with transaction.atomic():
-                return CheckIn.objects.create(**lookup, **fields), True, None
-        except IntegrityError:
-            existing = CheckIn.objects.select_for_update().get(**lookup)
+        row = CheckIn(**lookup, **fields)
+        CheckIn.objects.bulk_create(
+            [row],
+            update_conflicts=True,
+            unique_fields=["organization", "key_result", "week"],
+            update_fields=[name for name in fields if name != "created_at"],
+        )
+        return row, True, None
     before = snapshot(existing, AUDITED_FIELDS)
     # Keep the week's first timestamp unless this reading is newer.
     if fields["created_at"] < existing.created_at:

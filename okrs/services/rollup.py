@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 
+from django.db.models import DecimalField, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from okrs import progress as math
@@ -59,43 +62,94 @@ def _progress(objective: Objective, pairs, children) -> float:
     )
 
 
+# Ids of an objective and its live ancestors in one cycle, walked up from the objective (one
+# recursive CTE over the chain itself, not over the cycle). The depth cap only bounds a chain
+# corrupted into a loop around the service; real chains are at most MAX_ALIGNMENT_DEPTH long.
+_CHAIN_CAP = 1000
+_CHAIN_SQL = """
+    WITH RECURSIVE up (id, parent_id, depth) AS (
+        SELECT id, parent_id, 0 FROM okrs_objective
+        WHERE id = %s AND organization_id = %s AND cycle_id = %s AND deleted_at IS NULL
+        UNION
+        SELECT o.id, o.parent_id, up.depth + 1 FROM okrs_objective o JOIN up ON o.id = up.parent_id
+        WHERE o.organization_id = %s AND o.cycle_id = %s AND o.deleted_at IS NULL
+          AND up.depth < %s
+    ) SELECT id FROM up
+"""
+
+
+def _lock_chain(objective: Objective) -> list[Objective]:
+    """The objective and its ancestors, root first, read and row-locked in one query (locks
+    taken in id order, so two roll-ups never deadlock)."""
+    org, cycle = objective.organization_id, objective.cycle_id
+    params = (objective.pk, org, cycle, org, cycle, _CHAIN_CAP)
+    rows = {
+        o.pk: o
+        for o in Objective.objects.select_for_update(of=("self",))
+        .filter(organization_id=org, pk__in=RawSQL(_CHAIN_SQL, params))
+        .select_related("cycle__organization", "owner")
+        .order_by("pk")
+    }
+    chain, seen, node = [], set(), rows.get(objective.pk)
+    while node is not None and node.pk not in seen:
+        chain.append(node)
+        seen.add(node.pk)
+        parent = rows.get(node.parent_id)
+        if parent is not None:
+            node.parent = parent  # linked in memory: walking up the chain costs no query
+        node = parent
+    chain.reverse()
+    return chain
+
+
+def _chain_inputs(organization_id: int, chain_ids: list[int]):
+    """KRs of the chain (progress, weight, confidence) and the chain's children (progress),
+    in one query (UNION ALL)."""
+    krs = (
+        KeyResult.objects.filter(organization_id=organization_id, objective_id__in=chain_ids)
+        .annotate(kind=Value(0))
+        .values_list("kind", "objective_id", "id", "progress", "weight", "confidence")
+        .order_by()
+    )
+    kids = (
+        Objective.objects.filter(organization_id=organization_id, parent_id__in=chain_ids)
+        .annotate(
+            kind=Value(1),
+            no_weight=Value(Decimal(0), output_field=DecimalField(max_digits=6, decimal_places=2)),
+            no_confidence=Value(0),
+        )
+        .values_list("kind", "parent_id", "id", "progress", "no_weight", "no_confidence")
+        .order_by()
+    )
+    return krs.union(kids, all=True)
+
+
 def recompute_objective_chain(objective: Objective | None, *, now: dt.datetime | None = None):
     """Recompute progress and status of `objective` and each of its ancestors.
 
-    Only the ancestor chain moves (incremental), in the caller's transaction. Constant queries
-    whatever the depth: the ancestor chain (one recursive CTE), the KRs of the chain, the
-    children of the chain, one bulk update.
+    Only the ancestor chain moves (incremental), in the caller's transaction. Three queries
+    whatever the depth: the chain read and locked (one recursive CTE over the chain), the KRs
+    and children of the chain (one UNION ALL), one bulk update. Returns the chain, root first,
+    each node's `parent` linked to the loaded ancestor.
     """
     if objective is None:
         return []
-    # tree_filter keeps the recursive CTE inside one organization's cycle (not the whole table).
-    chain = list(
-        Objective.objects.tree_filter(
-            organization_id=objective.organization_id, cycle_id=objective.cycle_id
-        )
-        .ancestors(objective, include_self=True)
-        .select_related("cycle__organization")
-    )
+    # Locked before its KRs and children are read, so two check-ins on sibling KRs serialize
+    # here: the second reads the first's committed values instead of overwriting the parent
+    # with a stale mean (a lost update).
+    chain = _lock_chain(objective)
+    if not chain:
+        return []
     chain_ids = [o.pk for o in chain]
-    # Lock the chain (in id order: no deadlock) before reading its KRs and children, so two
-    # check-ins on sibling KRs serialize here: the second reads the first's committed values
-    # instead of overwriting the parent with a stale mean (a lost update).
-    list(
-        Objective.objects.select_for_update()
-        .filter(organization_id=objective.organization_id, pk__in=chain_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
     krs = defaultdict(list)
-    for obj_id, prog, weight, conf in KeyResult.objects.filter(
-        organization_id=objective.organization_id, objective_id__in=chain_ids
-    ).values_list("objective_id", "progress", "weight", "confidence"):
-        krs[obj_id].append((prog, weight, conf))
     children: dict[int, dict[int, float]] = defaultdict(dict)
-    for child_id, parent_id, prog in Objective.objects.filter(
-        organization_id=objective.organization_id, parent_id__in=chain_ids
-    ).values_list("id", "parent_id", "progress"):
-        children[parent_id][child_id] = prog
+    for kind, owner_id, row_id, prog, weight, conf in _chain_inputs(
+        objective.organization_id, chain_ids
+    ):
+        if kind == 0:
+            krs[owner_id].append((prog, weight, conf))
+        else:
+            children[owner_id][row_id] = prog
     on = _plan_date(chain[-1].cycle, now)
     # Bottom-up: each ancestor sees its child's fresh progress.
     for node in reversed(chain):

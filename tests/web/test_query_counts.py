@@ -303,3 +303,73 @@ def test_the_bigger_tenant_really_is_bigger_than_a_page(org):
     # A person's OKRs: more objectives (10 a page) and other people's KRs (20 a page).
     assert Objective.objects.filter(owner=t.member).count() > 10
     assert KeyResult.objects.filter(owner=t.member).exclude(objective__owner=t.member).count() > 20
+
+
+# --- writes: the weekly check-in ---------------------------------------------------------------
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+# Pinned: session, user, membership, the KR (+ contributors); in the service the KR lock, the
+# week's row (read + write), audit, KR update, the chain (one locked recursive read), its KRs
+# and children (one UNION), one bulk update; htmx adds the week summary (2).
+CHECK_IN_STATEMENTS = {"htmx": 15, "api": 13}
+
+
+def _statements(ctx) -> int:
+    """SQL statements, not counting transaction control (what `bench_http` counts)."""
+    return sum(not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL) for q in ctx)
+
+
+def _kr_below(t: Tenant, ancestors: int) -> KeyResult:
+    """A key result of the member's objective with `ancestors` objectives above it."""
+    parent = None
+    for i in range(ancestors):
+        parent = _objective(
+            t, level=Level.TEAM, unit=t.team, owner=t.lead, parent=parent,
+            title=f"Up {i} of {ancestors}",
+        )  # fmt: skip
+        Objective.objects.filter(pk=parent.pk).update(rollup="children")
+    mine = _objective(
+        t, level=Level.INDIVIDUAL, unit=t.team, owner=t.member, parent=parent, title="Mine"
+    )
+    return factories.KeyResultFactory(organization=t.org, objective=mine, owner=t.member)
+
+
+def _post_check_in(client, t: Tenant, kr: KeyResult, *, api: bool, value) -> int:
+    data = {"value": str(value), "confidence": "6", "note": "steady"}
+    with CaptureQueriesContext(connection) as ctx:
+        if api:
+            response = client.post(
+                _api(t, f"key-results/{kr.pk}/check-ins/"), data, content_type="application/json"
+            )
+        else:
+            url = _web("okrs:check_in", t, key_result_id=kr.pk)
+            response = client.post(url, data, **HX)
+    assert response.status_code == (201 if api else 200), response.content[:500]
+    return _statements(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["htmx", "api"])
+def test_a_check_in_costs_the_same_statements_whatever_the_chain_and_company(org, client, api):
+    """The POST (validation, row locks, the week's row, audit, roll-up up the whole chain,
+    and for htmx the re-rendered row, objective bars and week summary) runs a fixed number of
+    statements: the same for a chain of 2 and of 5 ancestors, for a first check-in of the week
+    and an update of it, in a small and a grown company."""
+    t = build(org)
+    grow(t, 2)
+    short, long = _kr_below(t, 2), _kr_below(t, 5)
+    client.force_login(t.member.user)
+    _post_check_in(client, t, t.kr, api=api, value=1)  # warm-up: session, content types
+    counts = {
+        "short, first": _post_check_in(client, t, short, api=api, value=10),
+        "short, update": _post_check_in(client, t, short, api=api, value=11),
+    }
+    grow(t, 30)
+    counts["long, first"] = _post_check_in(client, t, long, api=api, value=20)
+    counts["long, update"] = _post_check_in(client, t, long, api=api, value=long.target_value)
+    print(f"CHECKIN api={api} {counts}")
+    assert len(set(counts.values())) == 1, counts
+    assert counts["long, first"] == CHECK_IN_STATEMENTS["api" if api else "htmx"] <= MAX_QUERIES
+    long.refresh_from_db()
+    assert long.current_value == long.target_value and long.progress == 1
+    # … and the roll-up reached the top of the chain (progress from their one child each).
+    assert Objective.objects.get(organization=org, title="Up 0 of 5").progress == 1

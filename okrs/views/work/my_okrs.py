@@ -189,12 +189,12 @@ def check_in(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpRes
             form.is_valid()
             apply_service_error(form, refusal)
         elif form.is_valid():
-            ok, _ = submit_to_service(
+            ok, check_in = submit_to_service(
                 form, lambda: services.record_check_in(key_result=kr, actor=me, **form.cleaned_data)
             )
             if ok:
                 if request.htmx:
-                    return _checked_in_fragment(request, kr)
+                    return _checked_in_fragment(request, check_in.key_result)
                 messages.success(request, f"Checked in on “{kr.title}”.")
                 return redirect(safe_next_url(request, org_url(request, "my_okrs")))
     else:
@@ -208,19 +208,21 @@ def check_in(request: HttpRequest, org_slug: str, key_result_id: int) -> HttpRes
 
 def _checked_in_fragment(request: HttpRequest, kr: KeyResult) -> HttpResponse:
     """The updated row, plus out-of-band swaps for every objective bar up the chain and the
-    week summary, so the page reflects the check-in without a reload."""
-    data = my_okrs_data(request)
-    row = next((r for g in data["groups"] for r in g.rows if r.kr.pk == kr.pk), None)
-    if row is None:  # a unit lead checking in on a KR that is not on their own list
-        fresh = _kr_for_check_in(request, kr.pk)
-        row = KrRow(fresh, checked_in=True, can_check_in=True)
-    chain = [row.kr.objective, *visible_chain(request.membership, row.kr.objective)]
+    week summary, so the page reflects the check-in without a reload. `kr` is the service's
+    answer (fresh values, its objective chain just rolled up and linked): only the week
+    summary is read (`week_check_in_counts`, two queries), not the whole list again."""
+    org, me = request.organization, request.membership
+    row = KrRow(kr, checked_in=True, can_check_in=True)  # it was just checked in on
+    done, total = selectors.week_check_in_counts(organization=org, membership=me)
+    summary = WeekSummary(week=selectors.iso_week(org, timezone.now()), done=done, total=total)
+    chain = [kr.objective, *visible_chain(me, kr.objective)]
     return render(
         request,
         "okrs/work/_checked_in.html",
         # autofocus keeps keyboard users on this row (htmx focuses it after the swap).
-        {**data, "row": row, "chain": chain, "oob": True, "focus_action": True},
-    )
+        {"row": row, "chain": chain, "summary": summary, "organization": org, "oob": True,
+         "focus_action": True},
+    )  # fmt: skip
 
 
 @org_required
