@@ -16,12 +16,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Membership, OrgUnit, Role
-from okrs.models import Cycle, Initiative, KeyResult, Objective
 
-# Who may *see* an objective is its own module; these names are part of the policy's surface.
+# Who may read the security log or delete the organization is decided in accounts (which
+# never imports okrs); who may *see* an objective is its own module. These names are part of
+# the policy's surface.
+from accounts.services.common import can_delete_organization, can_view_security_log
+from okrs.models import Cycle, Initiative, KeyResult, Objective
 from okrs.visibility import can_view_objective, unit_ids_led_by
 
-__all__ = ["can_view_objective", "unit_ids_led_by"]  # plus every can_* below
+__all__ = [
+    "can_delete_organization",
+    "can_view_objective",
+    "can_view_security_log",
+    "unit_ids_led_by",
+]  # plus every can_* below
 
 
 def require(allowed: bool, message: str) -> None:
@@ -77,16 +85,6 @@ def is_unit_lead(m: Membership | None) -> bool:
 def can_manage_org(m: Membership | None) -> bool:
     """Org chart, members, roles, settings: admins only."""
     return m is not None and m.is_active and m.role == Role.ADMIN
-
-
-def can_view_security_log(m: Membership | None) -> bool:
-    """The organization's security events (page and API): admins only."""
-    return can_manage_org(m)
-
-
-def can_delete_organization(m: Membership | None) -> bool:
-    """Schedule or cancel the deletion of the whole organization: admins only."""
-    return can_manage_org(m)
 
 
 def can_manage_cycles(m: Membership | None) -> bool:

@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from accounts import security_events
 from accounts.api.base import OrganizationEndpoint
 from accounts.models import Membership, SecurityEvent
-from okrs import policy
+from accounts.services.common import can_view_security_log
 
 ADMINS_ONLY = "Only admins can see the security log."
 
@@ -93,7 +93,7 @@ class SecurityEventListView(OrganizationEndpoint, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[SecurityEvent]:
         if self.generating_schema:
             return SecurityEvent.objects.none()
-        if not policy.can_view_security_log(self.membership):
+        if not can_view_security_log(self.membership):
             raise PermissionDenied(ADMINS_ONLY)
         query = SecurityEventQuerySerializer(
             data=self.request.query_params, context=self.get_serializer_context()

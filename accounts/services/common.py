@@ -10,6 +10,17 @@ from accounts.models import Membership, Organization
 UNSET = object()
 
 
+def can_view_security_log(m: Membership | None) -> bool:
+    """The organization's security events (page and API): its active admins. Re-exported by
+    `okrs.policy` (the policy's surface); defined here because accounts never imports okrs."""
+    return m is not None and m.is_active and m.is_admin
+
+
+def can_delete_organization(m: Membership | None) -> bool:
+    """Schedule or cancel the deletion of the whole organization: its active admins."""
+    return m is not None and m.is_active and m.is_admin
+
+
 def require_admin(actor: Membership, organization: Organization) -> None:
     """Only an active admin of this very organization may manage it."""
     if actor is None or actor.organization_id != organization.pk or not actor.is_active:

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from accounts import services
 from accounts.forms import OrganizationSettingsForm
 from accounts.services import organization_deletion as deletion
+from accounts.services.common import can_delete_organization
 from accounts.tenancy import org_required
 from accounts.views.common import admins_only, save_form
 from okr_project.web import confirm, forbidden, submit_to_service
-from okrs import policy
 
 DELETE_ADMINS_ONLY = "Only admins can delete the organization or cancel its deletion."
 
@@ -51,7 +51,7 @@ def org_settings(request, org_slug: str):
         {
             "form": form,
             "is_admin": is_admin,
-            "can_delete": policy.can_delete_organization(request.membership),
+            "can_delete": can_delete_organization(request.membership),
             "grace_days": deletion.grace_period().days,
         },
         status=400 if form.errors else 200,
@@ -70,7 +70,7 @@ class DeleteOrganizationForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def organization_delete(request, org_slug: str):
     """The typed confirmation; a right one schedules the deletion after the grace period."""
-    if not policy.can_delete_organization(request.membership):
+    if not can_delete_organization(request.membership):
         return forbidden(request, DELETE_ADMINS_ONLY)
     organization = request.organization
     settings_url = reverse("orgchart:settings", kwargs={"org_slug": org_slug})
@@ -108,7 +108,7 @@ def organization_delete(request, org_slug: str):
 @require_http_methods(["GET", "POST"])
 def organization_delete_cancel(request, org_slug: str):
     """Cancel a scheduled deletion (the one confirmation page, then POST)."""
-    if not policy.can_delete_organization(request.membership):
+    if not can_delete_organization(request.membership):
         return forbidden(request, DELETE_ADMINS_ONLY)
     organization = request.organization
     settings_url = reverse("orgchart:settings", kwargs={"org_slug": org_slug})

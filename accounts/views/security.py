@@ -8,9 +8,9 @@ from django.shortcuts import render
 from accounts import security_events
 from accounts.fields import MemberChoiceField
 from accounts.models import SecurityEvent
+from accounts.services.common import can_view_security_log
 from accounts.tenancy import org_required
 from okr_project.web import forbidden, paginate
-from okrs import policy
 
 PAGE_SIZE = 50
 ADMINS_ONLY = "Only admins can see the security log."
@@ -57,7 +57,7 @@ class SecurityFilterForm(forms.Form):
 
 @org_required
 def security_log(request, org_slug: str):
-    if not policy.can_view_security_log(request.membership):
+    if not can_view_security_log(request.membership):
         return forbidden(request, ADMINS_ONLY)
     organization = request.organization
     form = SecurityFilterForm(request.GET or None, organization=organization)

@@ -21,6 +21,11 @@ def test_only_admins_manage_the_org(world):
     _check(world, policy.can_manage_org, {"admin"})
 
 
+def test_only_admins_read_the_security_log_and_delete_the_organization(world):
+    _check(world, policy.can_view_security_log, {"admin"})
+    _check(world, policy.can_delete_organization, {"admin"})
+
+
 def test_admins_and_executives_manage_cycles(world):
     _check(world, policy.can_manage_cycles, {"admin", "ceo"})
 
