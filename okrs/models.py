@@ -129,6 +129,19 @@ class Objective(TenantModel, TreeNode):
             models.Index(fields=["organization", "parent"]),
             models.Index(fields=["organization", "owner"]),
             models.Index(fields=["organization", "unit"]),
+            # The alignment tree's first level (okrs.selectors.alignment_roots): unaligned
+            # objectives, and private ones (the only parents a viewer may be refused), found
+            # without reading the whole cycle.
+            models.Index(
+                fields=["organization", "cycle"],
+                condition=models.Q(parent__isnull=True),
+                name="okrs_objective_roots",
+            ),
+            models.Index(
+                fields=["organization", "cycle"],
+                condition=models.Q(visibility="private"),
+                name="okrs_objective_private",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -187,17 +186,28 @@ def alignment_roots(
 ) -> QuerySet[Objective]:
     """The first level of the tree: visible objectives aligned to nothing the viewer may see
     in this cycle (company objectives and orphans), each with `child_count`. One query per
-    page; the caller paginates."""
-    # Aligned to an objective the viewer may not open (few: private ones), or to nothing.
+    page; the caller paginates.
+
+    Bounded by indexes, not by the cycle's size: the candidates are the cycle's unaligned
+    objectives (a partial index on roots) plus those aligned to an objective the viewer may
+    not open — which can only be a private one (every live public objective of the viewer's
+    organization is visible; a viewer who sees nothing gets nothing either way), so that
+    branch walks the partial index on private objectives and then `(organization, parent)`.
+    """
+    in_cycle = Objective.objects.filter(organization=organization, cycle=cycle)
     hidden = (
-        Objective.objects.filter(organization=organization, cycle=cycle)
+        in_cycle.filter(visibility=Objective.Visibility.PRIVATE)
         .exclude(visible_objectives_q(viewer))
         .values("pk")
     )
+    candidates = (
+        in_cycle.filter(parent__isnull=True)
+        .values("pk")
+        .order_by()
+        .union(in_cycle.filter(parent_id__in=hidden).values("pk").order_by(), all=True)
+    )
     return (
-        _tree_rows(organization, cycle, viewer)
-        .filter(Q(parent__isnull=True) | Q(parent_id__in=hidden))
-        .order_by(*_node_order())
+        _tree_rows(organization, cycle, viewer).filter(pk__in=candidates).order_by(*_node_order())
     )
 
 
