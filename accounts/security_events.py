@@ -143,11 +143,14 @@ def organizations_of(user: User | None) -> list[int]:
     """The organizations where `user` holds an active seat (ids)."""
     if user is None or user.pk is None:
         return []
-    return list(
-        Membership.objects.filter(user=user, is_active=True).values_list(
-            "organization_id", flat=True
+    # The person's own seats in every organization: a deliberate read with the wall down
+    # (like the organization switcher's), since this may run behind one tenant's wall.
+    with tenant_context(None):
+        return list(
+            Membership.objects.filter(user=user, is_active=True).values_list(
+                "organization_id", flat=True
+            )
         )
-    )
 
 
 def record_for_user(
@@ -162,7 +165,10 @@ def record_for_user(
     account, not a seat). `as_actor`: the user did it themselves. Returns how many."""
     if user is None or user.pk is None:
         return 0
-    seats = list(Membership.objects.filter(user=user, is_active=True).only("pk", "organization_id"))
+    with tenant_context(None):  # the person's own seats everywhere (see organizations_of)
+        seats = list(
+            Membership.objects.filter(user=user, is_active=True).only("pk", "organization_id")
+        )
     written = 0
     for seat in seats:
         actor = seat if as_actor else None
@@ -217,11 +223,12 @@ def on_locked_out(sender, request, username=None, **kwargs) -> None:
     if user is None:
         return
     since = timezone.now() - dt.timedelta(minutes=cooloff_minutes())
-    already = set(
-        SecurityEvent.objects.filter(
-            user=user, kind=Kind.LOCKOUT, created_at__gte=since
-        ).values_list("organization_id", flat=True)
-    )
+    with tenant_context(None):  # this person's recent lockouts, in each of their organizations
+        already = set(
+            SecurityEvent.objects.filter(
+                user=user, kind=Kind.LOCKOUT, created_at__gte=since
+            ).values_list("organization_id", flat=True)
+        )
     detail = {"minutes": cooloff_minutes()}
     for organization_id in organizations_of(user):
         if organization_id not in already:

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ from okrs import services as okr_services
 from okrs.demo import seed_okrs
 from okrs.models import Objective
 from tests.builders import person
+from tests.security.test_row_level_security import probe_role  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +318,27 @@ def test_non_admins_get_403_and_other_tenants_404(client, org, other_org, admin,
     other_org.refresh_from_db()
     assert other_org.deletion_due_at is None
     assert not Invitation.objects.filter(organization=other_org).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row-level security")
+@pytest.mark.usefixtures("probe_role")
+def test_the_purge_works_as_the_plain_application_role(org, other_org, admin, member):
+    """Production runs as a role row-level security applies to (not the superuser that owns
+    the test database): the purge, behind the organization's own wall, still removes it all."""
+    from tests import factories
+    from tests.security.test_row_level_security import _as_probe
+
+    for tenant, owner in ((org, member), (other_org, person(other_org, role=Role.ADMIN))):
+        unit = factories.OrgUnitFactory(organization=tenant, name="Platform")
+        Membership.objects.filter(pk=owner.pk).update(unit=unit)
+        objective = factories.ObjectiveFactory(organization=tenant, owner=owner, unit=unit)
+        factories.CommentFactory(organization=tenant, objective=objective, author=owner)
+    now = timezone.now()
+    deletion.schedule_organization_deletion(
+        organization=org, actor=admin, confirmation=org.slug, now=now
+    )
+    other_before = deletion.tenant_row_counts(other_org.pk)
+    _as_probe()
+    assert deletion.purge_organization(org.pk, now=now + dt.timedelta(days=15)) is True
+    assert not any(deletion.tenant_row_counts(org.pk).values())
+    assert deletion.tenant_row_counts(other_org.pk) == other_before

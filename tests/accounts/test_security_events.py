@@ -19,6 +19,7 @@ from accounts.api.tokens import create_api_token, revoke_api_token
 from accounts.models import ApiToken, Role, SecurityEvent
 from accounts.services.invitations import accept_invitation, invite_member, revoke_invitation
 from tests.builders import person
+from tests.security.test_row_level_security import probe_role  # noqa: F401 (a fixture)
 
 Kind = SecurityEvent.Kind
 LOGIN = "/accounts/login/"
@@ -421,3 +422,25 @@ def test_old_events_are_purged_after_the_retention(org, admin):
     )
     assert security_events.purge_expired() == 1
     assert list(SecurityEvent.objects.filter(pk__in=[old.pk, fresh.pk])) == [fresh]
+
+
+# --- the database wall (PostgreSQL, through a role that row-level security applies to) -----
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row-level security")
+@pytest.mark.usefixtures("probe_role")
+def test_account_events_reach_every_organization_from_inside_one_tenants_wall(kim, org, other_org):
+    """A password change made while org's wall is up still logs into other_org: each event
+    is written under its own organization's wall (a plain role, not the superuser)."""
+    from accounts.rls import tenant_context
+    from tests.security.test_row_level_security import _as_probe
+
+    _as_probe()
+    with tenant_context(org.pk):
+        written = security_events.record_for_user(Kind.PASSWORD_CHANGED, user=kim.user)
+        assert written == 2
+        # Behind org's wall only org's event is visible …
+        assert SecurityEvent.objects.filter(kind=Kind.PASSWORD_CHANGED).count() == 1
+    with tenant_context(other_org.pk):
+        # … and other_org's is there, behind its own.
+        assert SecurityEvent.objects.filter(kind=Kind.PASSWORD_CHANGED).count() == 1
