@@ -7,28 +7,60 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organization, OrgUnit, User, hash_token
 
 
+def _active_member_counts(organization: Organization, unit_ids=None) -> dict[int, int]:
+    """Active members per unit (one grouped query), for `unit_ids` only when given."""
+    members = Membership.objects.filter(
+        organization=organization, is_active=True, unit__isnull=False
+    )
+    if unit_ids is not None:
+        members = members.filter(unit_id__in=list(unit_ids))
+    return dict(members.values("unit").annotate(n=Count("id")).values_list("unit", "n"))
+
+
 def units_for_org(*, organization: Organization) -> list[OrgUnit]:
     """Units in tree order (tree_depth set), with their lead and `member_count` of active
     members. Two queries whatever the size: the tree CTE and one grouped count."""
-    counts = dict(
-        Membership.objects.filter(organization=organization, is_active=True, unit__isnull=False)
-        .values("unit")
-        .annotate(n=Count("id"))
-        .values_list("unit", "n")
-    )
+    counts = _active_member_counts(organization)
     units = list(
         OrgUnit.objects.filter(organization=organization)
         .with_tree_fields()
         .tree_filter(organization=organization)
         .select_related("lead__user")
     )
+    for unit in units:
+        unit.member_count = counts.get(unit.pk, 0)
+    return units
+
+
+UNIT_SORTS = {"tree": "Tree order", "name": "Name"}
+
+
+def units_listing(*, organization: Organization, search: str = "", sort: str = "tree"):
+    """The units index, lazy, for the caller to page: names matching `search` (case-
+    insensitive, in SQL), in tree order (`tree_depth` set) or by name (`sort`), each with its
+    lead. Add `member_count` to the page with `with_member_counts`."""
+    units = OrgUnit.objects.filter(organization=organization).select_related("lead__user")
+    if sort == "name":
+        units = units.order_by(Lower("name"), "id")
+    else:
+        units = units.with_tree_fields().tree_filter(organization=organization)
+    if search:
+        units = units.filter(name__icontains=search)
+    return units
+
+
+def with_member_counts(units: Iterable[OrgUnit], *, organization: Organization) -> list[OrgUnit]:
+    """`units` as a list, each with `member_count` of active members: one grouped query
+    limited to these units (a page), whatever the size of the organization."""
+    units = list(units)
+    counts = _active_member_counts(organization, [u.pk for u in units])
     for unit in units:
         unit.member_count = counts.get(unit.pk, 0)
     return units

@@ -176,6 +176,8 @@ TARGETS = [
     ("health_company", "champion", lambda t: _web("okrs:health", t), {}),
     ("health_unit_lead", "head", lambda t: _web("okrs:health", t), {}),
     ("unit_page", "member", lambda t: _web("okrs:unit_detail", t, unit_id=t.dept.pk), {}),
+    ("units_index", "member", lambda t: _web("okrs:unit_list", t), {}),
+    ("units_index_search", "member", lambda t: _web("okrs:unit_list", t) + "?q=o&sort=name", {}),
     ("org_chart", "member", lambda t: _web("orgchart:chart", t), {}),
     ("org_chart_search", "member", lambda t: _web("orgchart:chart", t) + "?q=ann", {}),
     (
@@ -300,6 +302,7 @@ def test_the_bigger_tenant_really_is_bigger_than_a_page(org):
     assert Objective.objects.filter(parent=t.company).count() > 25
     assert Membership.objects.filter(unit=t.team).count() > 25
     assert KeyResult.objects.filter(organization=org, confidence__lte=4).count() > 10
+    assert OrgUnit.objects.filter(organization=org).count() > 50  # the units index pages
     # A person's OKRs: more objectives (10 a page) and other people's KRs (20 a page).
     assert Objective.objects.filter(owner=t.member).count() > 10
     assert KeyResult.objects.filter(owner=t.member).exclude(objective__owner=t.member).count() > 20

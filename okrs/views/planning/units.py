@@ -4,17 +4,32 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from accounts.selectors import get_unit, units_for_org
+from accounts.selectors import UNIT_SORTS, get_unit, units_listing, with_member_counts
 from accounts.tenancy import org_required
 from okr_project.web import paginate
 from okrs import policy, selectors
 from okrs.views.planning.common import resolve_cycle
 
+UNITS_PER_PAGE = 50
+
 
 @org_required
 def unit_list(request, org_slug):
-    units = units_for_org(organization=request.organization)  # tree order, member counts
-    return render(request, "okrs/planning/unit_list.html", {"units": units})
+    """Units a page at a time (O(page): counts for the page's units only), searchable by
+    name, in tree order or by name."""
+    org = request.organization
+    search = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in UNIT_SORTS else "tree"
+    page = paginate(
+        request, units_listing(organization=org, search=search, sort=sort), UNITS_PER_PAGE
+    )
+    page.object_list = with_member_counts(page.object_list, organization=org)
+    return render(
+        request,
+        "okrs/planning/unit_list.html",
+        {"page": page, "search": search, "sort": sort, "sorts": UNIT_SORTS.items()},
+    )
 
 
 @org_required
