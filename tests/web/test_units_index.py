@@ -38,7 +38,7 @@ def test_units_are_paged_with_counts_for_the_page(client_for, member_membership,
     assert first.index("Engineering") < first.index("Team 00")
     assert first.count('href="/o/') >= 50
     row = first[first.index("Team 00") :]
-    assert "<td class=\"hide-sm\">2</td>" in row[:400]  # active members only
+    assert '<td class="hide-sm">2</td>' in row[:400]  # active members only
     second = client.get(_url(org, "?page=2")).content.decode()
     assert "Team 59" in second and "Team 00" not in second
 
