@@ -1,9 +1,10 @@
-"""Form fields for picking people; shared by the org chart and OKR forms.
+"""Form fields for picking people and units; shared by the org chart and OKR forms.
 
-Both render as `accounts.widgets.PeoplePicker*` (a native select in small organizations, an
-autocomplete otherwise) and accept a member id, an email, or "Name (email)" (what the
-autocomplete's text box shows), always within the field's organization-scoped queryset:
-anything else, another organization's id included, is "not a valid choice".
+They render as `accounts.widgets.PeoplePicker*` / `UnitPicker` (a native select in small
+organizations, an autocomplete otherwise). The people fields accept a member id, an email,
+or "Name (email)" (what the autocomplete's text box shows), the unit field an id or a
+name, always within the field's organization-scoped queryset: anything else, another
+organization's id included, is "not a valid choice".
 """
 
 from __future__ import annotations
@@ -14,10 +15,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from accounts.models import Membership
-from accounts.widgets import PeoplePicker, PeoplePickerMultiple
+from accounts.models import Membership, Organization, OrgUnit
+from accounts.widgets import PeoplePicker, PeoplePickerMultiple, UnitPicker
 
 _EMAIL = re.compile(r"[^\s()<>,;]+@[^\s()<>,;]+")
+
+
+def member_choices(organization: Organization):
+    """What a people picker offers: active members of this organization, by name."""
+    return (
+        Membership.objects.filter(organization=organization, is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def unit_choices(organization: Organization):
+    """What a unit picker offers: this organization's units, by name."""
+    return OrgUnit.objects.filter(organization=organization).order_by("name")
 
 
 def member_label(membership: Membership) -> str:
@@ -102,3 +117,21 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
                     )
                 ids.append(str(found[email]))
         return list(dict.fromkeys(ids))
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit of the field's organization-scoped queryset, by id or (the no-JS text box of
+    the autocomplete) by its name, case-insensitive (names are unique in an organization)."""
+
+    widget = UnitPicker
+
+    def to_python(self, value):
+        text = str(value).strip() if value not in self.empty_values else ""
+        if "\x00" in text or len(text) > 500 or (text.isdigit() and len(text) > 18):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if text and not text.isdigit():
+            matches = list(self.queryset.filter(name__iexact=text)[:2])
+            if len(matches) != 1:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return matches[0]
+        return super().to_python(text or value)

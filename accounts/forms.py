@@ -8,7 +8,7 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.fields import MemberChoiceField
+from accounts.fields import MemberChoiceField, UnitChoiceField, member_choices, unit_choices
 from accounts.models import Membership, Organization, OrgUnit, Role
 from accounts.services.members import SETTINGS_FIELDS
 from accounts.validators import validate_single_line
@@ -24,22 +24,10 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _units(organization: Organization):
-    return OrgUnit.objects.filter(organization=organization).order_by("name")
-
-
-def _members(organization: Organization):
-    return (
-        Membership.objects.filter(organization=organization, is_active=True)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-
-
 class UnitForm(forms.Form):
     name = forms.CharField(max_length=120, validators=[validate_single_line])
     kind = forms.ChoiceField(choices=OrgUnit.Kind.choices, initial=OrgUnit.Kind.TEAM)
-    parent = forms.ModelChoiceField(
+    parent = UnitChoiceField(
         queryset=OrgUnit.objects.none(),
         required=False,
         label="Part of",
@@ -49,14 +37,14 @@ class UnitForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = _units(organization)
-        self.fields["lead"].queryset = _members(organization)
+        self.fields["parent"].queryset = unit_choices(organization)
+        self.fields["lead"].queryset = member_choices(organization)
 
 
 class MemberForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     title = forms.CharField(max_length=120, required=False, label="Job title")
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="—")
+    unit = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="—")
     reports_to = MemberChoiceField(
         queryset=Membership.objects.none(), required=False, label="Reports to", empty_label="—"
     )
@@ -72,8 +60,8 @@ class MemberForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.member = member
-        self.fields["unit"].queryset = _units(organization)
-        self.fields["reports_to"].queryset = _members(organization)
+        self.fields["unit"].queryset = unit_choices(organization)
+        self.fields["reports_to"].queryset = member_choices(organization)
 
     def clean(self):
         """Moving someone to a unit with another lead asks who they report to now, instead
@@ -107,11 +95,11 @@ class MemberForm(forms.Form):
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
-    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="—")
+    unit = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="—")
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _units(organization)
+        self.fields["unit"].queryset = unit_choices(organization)
 
 
 def _timezone_choices() -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ app_name = "orgchart"
 urlpatterns = [
     path("", orgchart.chart, name="chart"),
     path("search/", people.people_search, name="people_search"),
+    path("units/search/", people.unit_search, name="unit_search"),
     path("units/new/", units.unit_create, name="unit_create"),
     path("units/<int:unit_id>/children/", orgchart.unit_children, name="unit_children"),
     path("units/<int:unit_id>/edit/", units.unit_edit, name="unit_edit"),

@@ -101,6 +101,19 @@ class PeoplePickerMixin(AutocompleteMixin):
         return (row.user.full_name.lower(), row.user.email.lower())
 
 
+class UnitPickerMixin(AutocompleteMixin):
+    """A unit picker: a native select up to `NATIVE_SELECT_MAX` units, else the autocomplete
+    asking the organization's unit search (`orgchart:unit_search`). Without JavaScript the
+    text box takes a unit's exact name."""
+
+    search_url_name = "orgchart:unit_search"
+    placeholder = "Type part of a unit name"
+    hint = "Type part of a unit name, then pick with the arrow keys and Enter."
+
+    def sort_key(self, row):
+        return (row.name.lower(), row.pk)
+
+
 class AutocompleteRenderMixin:
     """The rendering shared by every autocomplete picker (see `AutocompleteMixin`)."""
 
@@ -259,3 +272,7 @@ class PeoplePicker(PeoplePickerMixin, AutocompleteRenderMixin, forms.Select):
 
 class PeoplePickerMultiple(PeoplePickerMixin, AutocompleteRenderMixin, forms.SelectMultiple):
     multiple = True
+
+
+class UnitPicker(UnitPickerMixin, AutocompleteRenderMixin, forms.Select):
+    multiple = False

@@ -5,21 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.fields import MemberChoiceField, MembersChoiceField  # noqa: F401 (re-export)
-from accounts.models import Membership, Organization, OrgUnit
+from accounts.fields import (  # noqa: F401 (re-export)
+    MemberChoiceField,
+    MembersChoiceField,
+    UnitChoiceField,
+)
+from accounts.fields import member_choices as members_of
+from accounts.fields import unit_choices as units_of
 
-
-def members_of(organization: Organization):
-    """Active members of this organization only: another org's ids are "not a valid choice"."""
-    return (
-        Membership.objects.filter(organization=organization, is_active=True)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-
-
-def units_of(organization: Organization):
-    return OrgUnit.objects.filter(organization=organization).order_by("name")
+__all__ = ["members_of", "units_of", "attach_errors", "StyledForm"]
 
 
 def attach_errors(form: forms.Form, exc: ValidationError | PermissionDenied) -> None:

@@ -8,7 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from okrs import limits, policy, selectors
-from okrs.forms.base import MemberChoiceField, StyledForm, members_of, units_of
+from okrs.forms.base import (
+    MemberChoiceField,
+    StyledForm,
+    UnitChoiceField,
+    members_of,
+    units_of,
+)
 from okrs.models import Cycle, Level, Objective, Rollup, Status
 from okrs.widgets import ObjectivePicker
 
@@ -50,7 +56,7 @@ class ObjectiveForm(StyledForm):
     )
     cycle = forms.ModelChoiceField(label="Cycle", queryset=None, empty_label=None)
     level = forms.ChoiceField(label="Level", choices=Level.choices)
-    unit = forms.ModelChoiceField(
+    unit = UnitChoiceField(
         label="Department or team",
         queryset=None,
         required=False,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.fields import MemberChoiceField
+from accounts.fields import MemberChoiceField, UnitChoiceField
 from okrs import limits
 from okrs.models import Cycle, Status
 
@@ -46,7 +46,7 @@ class AlignmentFilterForm(forms.Form):
         label="Title",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search titles"}),
     )
-    unit = forms.ModelChoiceField(queryset=None, required=False, label="Unit", empty_label="All")
+    unit = UnitChoiceField(queryset=None, required=False, label="Unit", empty_label="All")
     owner = MemberChoiceField(queryset=None, required=False, label="Owner", empty_label="Anyone")
     status = forms.ChoiceField(
         choices=[("", "Any")] + list(Status.choices), required=False, label="Status"

@@ -5,6 +5,7 @@ expand, "show more" pages them), both without a page reload."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from okrs.models import KeyResult, Level
 from tests import factories
@@ -53,6 +54,29 @@ def test_people_picker_autocompletes_and_picks_with_the_keyboard(
     page.wait_for_url(re.compile(r"/kr/\d+/$|/objectives/\d+/$"))
     kr = KeyResult.objects.get(objective=team, title="Cut flaky tests to zero")
     assert kr.owner_id == zoe.pk
+
+
+def test_unit_picker_filters_the_alignment_tree_by_keyboard(
+    live_server, login, page, acme, settings
+):
+    settings.CAIRN_PEOPLE_SELECT_MAX = 1  # two units: this company gets the autocomplete
+    org, company, executive = acme
+    cascade(company, owner_company=executive)
+    login("ceo@acme-s.example")
+    page.goto(f"{live_server.url}/o/{org.slug}/alignment/")
+    unit = page.get_by_role("combobox", name="Unit")
+    unit.press_sequentially("plat")
+    option = page.get_by_role("option", name=re.compile("Platform"))
+    option.wait_for(state="visible")
+    assert page.get_by_role("option", name=re.compile("Engineering")).count() == 0
+    unit.press("ArrowDown")
+    unit.press("Enter")
+    page.get_by_role("listbox").first.wait_for(state="hidden")
+    assert unit.input_value() == "Platform"
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"unit=\d+"))
+    expect(page.get_by_role("link", name="Cut deploy time")).to_be_visible()
+    assert page.get_by_role("link", name="Ship the platform").count() == 0
 
 
 def test_alignment_tree_loads_children_on_expand_and_pages_them(live_server, login, page, acme):

@@ -211,6 +211,7 @@ TARGETS = [
         {},
     ),
     ("people_search", "member", lambda t: _web("orgchart:people_search", t) + "?q=ann", HX),
+    ("unit_search", "member", lambda t: _web("orgchart:unit_search", t) + "?q=a", HX),
     ("member_page", "lead", lambda t: _web("orgchart:member", t, membership_id=t.member.pk), {}),
     (
         "person_okrs",

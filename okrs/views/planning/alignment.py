@@ -33,7 +33,7 @@ def creatable_levels(viewer, cycle=None) -> list[str]:
     ):
         return list(CASCADE)  # admins and executives may create at every level
     led = policy.unit_ids_led_by(viewer)
-    units = [u for u in units_of(viewer.organization) if u.pk in led]
+    units = list(units_of(viewer.organization).filter(pk__in=sorted(led))) if led else []
     if viewer.unit is not None:
         units.append(viewer.unit)
     levels = [
