@@ -168,7 +168,15 @@ def can_view_key_result(viewer: Membership | None, key_result: KeyResult) -> boo
 
 
 def visible_key_results_q(viewer: Membership | None, prefix: str = "") -> Q:
-    """`can_view_key_result` as a filter; `prefix` reaches the KR (e.g. "key_result__")."""
-    return Q(**{f"{prefix}deleted_at__isnull": True}) & visible_objectives_q(
-        viewer, f"{prefix}objective__"
-    )
+    """`can_view_key_result` as a filter; `prefix` reaches the KR (e.g. "key_result__").
+
+    For those who see every objective it reads the KR row alone: a live key result always has
+    a live objective of its organization (trashing an objective trashes its key results at the
+    same instant, a key result is restored only under a live objective, both services;
+    `tests/okrs/test_trash.py` pins it), so the join to objectives would filter nothing — and
+    at 44,000 key results it was most of the API list's count.
+    """
+    live = Q(**{f"{prefix}deleted_at__isnull": True})
+    if _active(viewer) and sees_everything(viewer):
+        return live & Q(**{f"{prefix}organization_id": viewer.organization_id})
+    return live & visible_objectives_q(viewer, f"{prefix}objective__")

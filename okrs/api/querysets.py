@@ -24,7 +24,7 @@ def visible_key_results(*, organization: Organization, viewer: Membership) -> Qu
     """Key results of objectives the viewer may see, with contributors preloaded."""
     return (
         KeyResult.objects.filter(organization=organization)
-        .filter(visible_objectives_q(viewer, prefix="objective__"))
+        .filter(visible_key_results_q(viewer))
         .prefetch_related("contributors")
     )
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from okrs import services
 from okrs.models import CheckIn, KeyResult, Objective
 from okrs.selectors import trash as trash_selectors
+from tests.factories import KeyResultFactory
 from tests.okrs.conftest import make_chain, reload
 
 
@@ -90,3 +91,38 @@ def test_only_admins_see_the_trash_and_others_orgs_rows_are_404(world, client, o
     assert (
         client.get(reverse("okrs:trash_restore_objective", args=[slug, team.pk])).status_code == 405
     )
+
+
+def _live_krs_with_trashed_objectives(org) -> int:
+    return KeyResult.objects.filter(organization=org, objective__deleted_at__isnull=False).count()
+
+
+def test_a_live_key_result_always_has_a_live_objective(world):
+    """The invariant `visibility.visible_key_results_q` relies on to read key results
+    without joining their objectives for admins and executives."""
+    from okrs.visibility import can_view_key_result, visible_key_results_q
+
+    company, dept, team, kr = make_chain(world)
+    other = KeyResultFactory(organization=world.org, objective=team, owner=world.owner)
+    services.delete_key_result(key_result=other, actor=world.owner)
+    services.delete_objective(objective=team, actor=world.platform_lead)
+    assert _live_krs_with_trashed_objectives(world.org) == 0
+    with pytest.raises(ValidationError):  # not under a trashed objective
+        services.restore_key_result(
+            organization=world.org, key_result_id=other.pk, actor=world.admin
+        )
+    assert _live_krs_with_trashed_objectives(world.org) == 0
+    everyone = [world.admin, world.ceo, world.champion, world.owner, world.bystander]
+    every_kr = list(
+        KeyResult.all_objects.filter(organization=world.org).select_related("objective__owner")
+    )
+    for viewer in everyone:  # the filter and the predicate agree, trashed rows included
+        seen = set(
+            KeyResult.all_objects.filter(visible_key_results_q(viewer)).values_list("pk", flat=True)
+        )
+        assert seen == {k.pk for k in every_kr if can_view_key_result(viewer, k)}, viewer.role
+        assert kr.pk not in seen and other.pk not in seen
+    services.restore_objective(organization=world.org, objective_id=team.pk, actor=world.admin)
+    assert _live_krs_with_trashed_objectives(world.org) == 0
+    assert KeyResult.objects.filter(pk=kr.pk).exists()
+    assert not KeyResult.objects.filter(pk=other.pk).exists()  # trashed on its own before
