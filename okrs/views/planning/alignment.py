@@ -18,38 +18,13 @@ from okrs.views.planning.cycles import switched_cycle
 
 TEMPLATE = "okrs/planning/alignment.html"
 _FIELD_ID = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
-CASCADE = [Level.DEPARTMENT, Level.TEAM, Level.INDIVIDUAL]
 
 
 def creatable_levels(viewer, cycle=None) -> list[str]:
-    """Levels below company at which the viewer may create an objective somewhere.
-
-    Tried against the units the viewer leads (and their own unit), so the tree can offer
-    "Add aligned objective" only to people whose submission the service would accept
-    (none in a closed cycle: the policy answers for the cycle state).
-    """
-    if policy.can_create_objective(
-        viewer, level=Level.COMPANY, unit=None, owner=viewer, cycle=cycle
-    ):
-        return list(CASCADE)  # admins and executives may create at every level
-    led = policy.unit_ids_led_by(viewer)
-    units = list(units_of(viewer.organization).filter(pk__in=sorted(led))) if led else []
-    if viewer.unit is not None:
-        units.append(viewer.unit)
-    levels = [
-        level
-        for level in (Level.DEPARTMENT, Level.TEAM)
-        if any(
-            u.kind == level
-            and policy.can_create_objective(viewer, level=level, unit=u, owner=viewer, cycle=cycle)
-            for u in units
-        )
-    ]
-    if policy.can_create_objective(
-        viewer, level=Level.INDIVIDUAL, unit=None, owner=viewer, cycle=cycle
-    ):
-        levels.append(Level.INDIVIDUAL)
-    return levels
+    """Levels below company the viewer may create an aligned objective at: the policy's
+    answer (`policy.creatable_levels`, none in a closed cycle), so the tree offers "Add
+    aligned objective" exactly where the form and the service would accept it."""
+    return [lvl for lvl in policy.creatable_levels(viewer, cycle=cycle) if lvl != Level.COMPANY]
 
 
 ROOTS_PER_PAGE = 50
