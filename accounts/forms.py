@@ -123,6 +123,7 @@ class BulkInviteForm(forms.Form):
 
     addresses = forms.CharField(
         required=False,
+        strip=False,  # the preview carries the list back as is: line numbers must not shift
         label="Addresses",
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text=(

@@ -337,14 +337,29 @@ def test_preview_then_send(org, admin_membership, client_for, django_capture_on_
 
 def test_uploaded_csv_is_previewed_and_carried_to_send(org, admin_membership, client_for):
     upload = SimpleUploadedFile(
-        "people.csv", codecs.BOM_UTF8 + b'Email;Name\r\nzoe@x.com;"Z\xc3\xb6e"\r\n', "text/csv"
+        "people.csv",
+        codecs.BOM_UTF8 + b'\r\n  \r\nEmail;Name\r\nzoe@x.com;"Z\xc3\xb6e"\r\n',
+        "text/csv",
     )
-    response = client_for(admin_membership).post(
-        bulk_url(org), {"file": upload, "role": Role.MEMBER}
-    )
+    client = client_for(admin_membership)
+    response = client.post(bulk_url(org), {"file": upload, "role": Role.MEMBER})
     html = response.content.decode()
     assert response.status_code == 200 and "Zöe" in html and "Send 1 invitation<" in html
-    assert "zoe@x.com;" in hidden(html, "addresses")
+    carried = hidden(html, "addresses").replace("&quot;", '"')
+    assert "zoe@x.com;" in carried
+    # The browser sends the hidden list back with CRLF line breaks: the same plan, sent.
+    response = client.post(
+        bulk_url(org),
+        {
+            "addresses": carried.replace("\n", "\r\n"),
+            "role": Role.MEMBER,
+            "unit": "",
+            "fingerprint": hidden(html, "fingerprint"),
+            "step": "send",
+        },
+    )
+    assert response.status_code == 302
+    assert Invitation.objects.get(email="zoe@x.com").name == "Zöe"
 
 
 def test_a_list_changed_since_the_preview_shows_the_preview_again_and_sends_nothing(
@@ -444,3 +459,12 @@ def test_accept_form_is_prefilled_with_the_invited_name(org, admin_membership, c
     )
     url = reverse("accounts:accept_invitation", kwargs={"token": invitation.raw_token})
     assert 'value="Nia Noor"' in client.get(url).content.decode()
+
+
+def test_the_single_invite_form_takes_an_optional_name(org, admin_membership, client_for):
+    listing = reverse("orgchart:invitations", kwargs={"org_slug": org.slug})
+    response = client_for(admin_membership).post(
+        listing, {"email": "one@x.com", "name": "One Person", "role": Role.MEMBER}, follow=True
+    )
+    assert "One Person" in response.content.decode()
+    assert Invitation.objects.get(email="one@x.com").name == "One Person"
