@@ -67,6 +67,8 @@ def decode_invitation_text(data: str | bytes) -> str:
         if len(data) > MAX_BYTES or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES:
             raise ValidationError(TOO_BIG)
         text = data.removeprefix("\ufeff")
+    if "\x00" in text:  # a binary file, or UTF-16 without its byte-order mark
+        raise ValidationError(UNREADABLE)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

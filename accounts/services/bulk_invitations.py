@@ -37,6 +37,7 @@ class Outcome(models.TextChoices):
 
 
 SENDS = (Outcome.INVITE, Outcome.RESEND)
+UNIT_NAME_LENGTH = OrgUnit._meta.get_field("name").max_length
 
 
 @dataclass
@@ -156,6 +157,7 @@ def _units_named(organization: Organization, names: set[str]) -> dict[str, list[
     """This organization's units whose name (case-insensitive) is in `names`: one query,
     only the names the list mentions, so another organization's unit never matches."""
     found: dict[str, list[OrgUnit]] = {}
+    names = {name for name in names if len(name) <= UNIT_NAME_LENGTH}  # longer never match
     if not names:
         return found
     units = (

@@ -103,9 +103,13 @@ def test_at_most_one_megabyte():
             parse_invitation_rows(data)
 
 
-def test_a_binary_file_is_refused_with_a_hint():
+@pytest.mark.parametrize(
+    "data",
+    [b"\x81\x8d\x8f\x90\x9d" * 10, b"email\na\x00@x.com", "email\nx@y.z".encode("utf-16-le")],
+)
+def test_a_binary_file_is_refused_with_a_hint(data):
     with pytest.raises(ValidationError, match="CSV UTF-8"):
-        parse_invitation_rows(b"\x81\x8d\x8f\x90\x9d" * 10)
+        parse_invitation_rows(data)
 
 
 # --- outcomes ---------------------------------------------------------------------------
@@ -166,6 +170,11 @@ def test_another_tenants_unit_name_is_not_matched(org, other_org, admin_membersh
     factories.OrgUnitFactory(organization=other_org, name="Secret Lab")
     result = plan(org, admin_membership, "email,unit\na@x.com,Secret Lab")
     assert outcomes(result) == [(2, Outcome.INVALID, "no unit named “Secret Lab”")]
+
+
+def test_odd_unit_names_are_simply_not_found(org, admin_membership):
+    text = 'email,unit\na@x.com,"Sa\x01les"\nb@x.com,' + "x" * 5000
+    assert [i.reason[:12] for i in plan(org, admin_membership, text).rows] == ["no unit name"] * 2
 
 
 def test_two_units_with_one_name_are_ambiguous(org, admin_membership):
