@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accounts import services
 from accounts.invitation_lists import MAX_BYTES, MAX_ROWS, InvitationRow, parse_invitation_rows
@@ -110,6 +112,26 @@ def test_at_most_one_megabyte():
 def test_a_binary_file_is_refused_with_a_hint(data):
     with pytest.raises(ValidationError, match="CSV UTF-8"):
         parse_invitation_rows(data)
+
+
+@settings(max_examples=60, derandomize=True, database=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.text(alphabet=st.sampled_from(list(' ,;\t\n\r"<>@a.é\x00\x01')), max_size=200),
+        st.text(max_size=200).map(lambda t: "name,email,unit,role\n" + t),
+    )
+)
+@pytest.mark.django_db
+def test_any_input_gives_rows_or_a_readable_error_never_a_crash(data):
+    org = factories.OrganizationFactory()
+    admin = person(org, role=Role.ADMIN)
+    try:
+        rows = parse_invitation_rows(data)
+    except ValidationError:
+        return
+    result = services.plan_invitations(organization=org, actor=admin, rows=rows)
+    assert len(result.rows) == len(rows) <= MAX_ROWS
 
 
 # --- outcomes ---------------------------------------------------------------------------
