@@ -9,6 +9,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.fields import MemberChoiceField, UnitChoiceField, member_choices, unit_choices
+from accounts.invitation_lists import (
+    MAX_BYTES,
+    MAX_ROWS,
+    TOO_BIG,
+    decode_invitation_text,
+    parse_invitation_rows,
+)
 from accounts.models import Membership, Organization, OrgUnit, Role
 from accounts.services.members import SETTINGS_FIELDS
 from accounts.validators import validate_single_line
@@ -94,12 +101,84 @@ class MemberForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Email address")
+    name = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Name (optional)",
+        validators=[validate_single_line],
+        help_text="Filled in for them when they accept.",
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
     unit = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="—")
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_choices(organization)
+
+
+class BulkInviteForm(forms.Form):
+    """A pasted list or a CSV file, and the role and unit for rows that name none. `clean`
+    reads the list (`cleaned_data["text"]` and `["rows"]`); checking the rows is the
+    service's job. `fingerprint` comes back from the preview (see `invite_many`)."""
+
+    addresses = forms.CharField(
+        required=False,
+        strip=False,  # the preview carries the list back as is: line numbers must not shift
+        label="Addresses",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=(
+            "One per line, or separated by commas, semicolons or spaces; “Jane Doe "
+            "<jane@example.com>” works too. For names, units and roles paste a CSV whose "
+            "first line is: name,email,unit,role."
+        ),
+    )
+    file = forms.FileField(
+        required=False,
+        label="…or a CSV file",
+        widget=forms.FileInput(attrs={"accept": ".csv,.txt,text/csv,text/plain"}),
+        help_text=(
+            "A header row with an email column, plus name, unit and role if you like (any "
+            "order). Comma or semicolon separated, UTF-8 (Excel: “CSV UTF-8”). "
+            f"At most {MAX_ROWS} rows and 1 MB."
+        ),
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.MEMBER,
+        label="Role",
+        help_text="For rows without a role.",
+    )
+    unit = UnitChoiceField(
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text="For rows without a unit.",
+    )
+    fingerprint = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = unit_choices(organization)
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), data.get("addresses") or ""
+        if "addresses" in self.errors or "file" in self.errors:
+            return data
+        if upload and text.strip():
+            self.add_error("file", "Paste a list or choose a file, not both.")
+            return data
+        field = "file" if upload else "addresses"
+        try:
+            if upload:
+                if upload.size > MAX_BYTES:
+                    raise ValidationError(TOO_BIG)
+                text = decode_invitation_text(upload.read())
+            data["text"] = decode_invitation_text(text)
+            data["rows"] = parse_invitation_rows(data["text"])
+        except ValidationError as exc:
+            self.add_error(field, exc)
+        return data
 
 
 def _timezone_choices() -> list[tuple[str, str]]:

@@ -280,6 +280,8 @@ class Invitation(TenantModel):
     """An emailed link; the invitee sets a password and becomes a member."""
 
     email = models.EmailField()
+    # Optional, from the inviter (e.g. a CSV's name column): prefills the accept form.
+    name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
     unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL)
     invited_by = models.ForeignKey(

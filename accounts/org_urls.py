@@ -24,6 +24,7 @@ urlpatterns = [
         name="member_reactivate",
     ),
     path("invitations/", invitations.invitations, name="invitations"),
+    path("invitations/bulk/", invitations.invitations_bulk, name="invitations_bulk"),
     path(
         "invitations/<int:invitation_id>/revoke/",
         invitations.invitation_revoke,

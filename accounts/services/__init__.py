@@ -5,6 +5,11 @@ manage the org chart, members and settings), runs in `transaction.atomic()` and 
 `ValidationError` / `PermissionDenied` with a sentence a person understands.
 """
 
+from accounts.services.bulk_invitations import (
+    InvitationListChanged,
+    invite_many,
+    plan_invitations,
+)
 from accounts.services.invitations import (
     INVITATION_DAYS,
     accept_invitation,
@@ -30,12 +35,15 @@ from accounts.services.units import (
 
 __all__ = [
     "INVITATION_DAYS",
+    "InvitationListChanged",
     "accept_invitation",
     "create_unit",
     "deactivate_member",
     "delete_unit",
+    "invite_many",
     "invite_member",
     "move_unit",
+    "plan_invitations",
     "reactivate_member",
     "rename_unit",
     "revoke_invitation",

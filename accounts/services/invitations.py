@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -29,15 +30,38 @@ from accounts.tasks import send_invitation
 from accounts.validators import clean_single_line
 
 INVITATION_DAYS = 14
+NAME_LENGTH = 150
 
 
-def _clean_email(email: str) -> str:
+def active_memberships(organization: Organization) -> QuerySet[Membership]:
+    """Seats that make an address "already a member" (inviting it again is refused)."""
+    return Membership.objects.filter(organization=organization, is_active=True)
+
+
+def open_invitations(organization: Organization) -> QuerySet[Invitation]:
+    """Invitations that inviting the same address again refreshes and re-sends (expired ones
+    included) instead of duplicating."""
+    return Invitation.objects.filter(
+        organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+
+
+def clean_invitee_email(email: str) -> str:
+    """The address as stored (trimmed, lower case), or a ValidationError on `email`."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
         raise ValidationError({"email": "Enter a valid email address."}) from exc
     return email
+
+
+def clean_invitee_name(name: str) -> str:
+    """The optional name an inviter gives: one line, at most NAME_LENGTH characters."""
+    name = clean_single_line(name, field="name")
+    if len(name) > NAME_LENGTH:
+        raise ValidationError({"name": f"Keep the name under {NAME_LENGTH} characters."})
+    return name
 
 
 def invitation_url(raw_token: str) -> str:
@@ -75,35 +99,30 @@ def invite_member(
     email: str,
     role: str = Role.MEMBER,
     unit: OrgUnit | None = None,
+    name: str = "",
 ) -> Invitation:
     """Invite someone by email. A pending invitation for the same address is refreshed and
-    re-sent rather than duplicated; an active member cannot be invited again."""
+    re-sent rather than duplicated; an active member cannot be invited again. `name` (optional)
+    prefills the accept form; a re-send without one keeps the earlier name."""
     require_admin(actor, organization)
-    email = _clean_email(email)
+    email = clean_invitee_email(email)
+    name = clean_invitee_name(name)
     if role not in Role.values:
         raise ValidationError({"role": "Choose one of the listed roles."})
     require_same_org(unit, organization, "unit", "unit")
     with transaction.atomic():
-        if Membership.objects.filter(
-            organization=organization, user__email__iexact=email, is_active=True
-        ).exists():
+        if active_memberships(organization).filter(user__email__iexact=email).exists():
             raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
         now = timezone.now()
         invitation = (
-            Invitation.objects.select_for_update()
-            .filter(
-                organization=organization,
-                email__iexact=email,
-                accepted_at__isnull=True,
-                revoked_at__isnull=True,
-            )
-            .first()
+            open_invitations(organization).select_for_update().filter(email__iexact=email).first()
         )
         if invitation is None:
             invitation = Invitation(organization=organization, email=email)
         # A fresh token on re-send: an older leaked link stops working.
         raw_token = invitation.issue_token()
         invitation.role = role
+        invitation.name = name or invitation.name
         invitation.unit = unit
         invitation.invited_by = actor
         invitation.expires_at = now + timedelta(days=INVITATION_DAYS)

@@ -71,7 +71,7 @@ def accept_invitation(request, token: str):
     wrong_user = user is not None and user.email.lower() != invitation.email.lower()
     form = None
     if user is None and not has_account:
-        form = AcceptInvitationForm(request.POST or None)
+        form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.name})
     error = ""
     can_accept = not has_account and not wrong_user
     if request.method == "POST" and can_accept and (form is None or form.is_valid()):
