@@ -3,12 +3,19 @@ selectors and services, one's own rows only."""
 
 from __future__ import annotations
 
+import pytest
 from django.utils import timezone
 
+from accounts.rls import current_tenant
 from notifications.models import Kind, Notification, NotificationOptOut
 from notifications.services import notify
 from tests import factories
 from tests.api.conftest import assert_problem
+from tests.security.test_row_level_security import (  # the plain role and how to become it
+    _as_probe,
+    postgres_only,
+    probe_role,  # noqa: F401 - a fixture
+)
 
 
 def _notify(membership, title: str, **kwargs) -> Notification:
@@ -142,3 +149,18 @@ def test_settings_are_per_member(chart, token_client):
     assert (
         token_client(chart.owner).get(chart.url("notification-settings/")).json()["opted_out"] == []
     )
+
+
+@postgres_only
+@pytest.mark.usefixtures("probe_role")
+def test_reads_and_writes_work_behind_the_wall(chart, token_client):
+    mine = _notify(chart.owner, "Mine")
+    client = token_client(chart.owner)
+    _as_probe()
+    assert client.get(chart.url("notifications/")).json()["count"] == 1
+    assert client.post(chart.url(f"notifications/{mine.pk}/read/")).status_code == 200
+    response = client.put(
+        chart.url("notification-settings/"), {"opted_out": ["reminder"]}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert current_tenant() is None

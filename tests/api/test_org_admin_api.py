@@ -3,11 +3,18 @@ pages' services and policy (admins write, members read), tenant-scoped ids."""
 
 from __future__ import annotations
 
+import pytest
 from django.core import mail
 
 from accounts.models import Invitation, Organization, OrgUnit, SecurityEvent
+from accounts.rls import current_tenant
 from tests import factories
 from tests.api.conftest import assert_problem
+from tests.security.test_row_level_security import (  # the plain role and how to become it
+    _as_probe,
+    postgres_only,
+    probe_role,  # noqa: F401 - a fixture
+)
 
 # ---- units -------------------------------------------------------------------------------
 
@@ -278,3 +285,26 @@ def test_settings_of_another_organization_are_404(chart, token_client, other_org
     assert_problem(response, 404)
     other_org.refresh_from_db()
     assert other_org.name == "Other Co"
+
+
+# ---- behind the row-level-security wall (PostgreSQL, as a plain role) --------------------
+
+
+@postgres_only
+@pytest.mark.usefixtures("probe_role")
+def test_the_writes_work_behind_the_wall(chart, token_client, django_capture_on_commit_callbacks):
+    client = token_client(chart.admin)
+    _as_probe()
+    created = client.post(chart.url("units/"), {"name": "Walled", "kind": "team"}, format="json")
+    assert created.status_code == 201, created.content
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = client.post(chart.url("invitations/"), {"email": "w@example.com"}, format="json")
+    assert invited.status_code == 201, invited.content
+    assert mail.outbox[-1].to == ["w@example.com"]
+    revoked = client.delete(chart.url(f"invitations/{invited.json()['id']}/"))
+    assert revoked.status_code == 204
+    changed = client.patch(chart.url("settings/"), {"checkin_hour": 7}, format="json")
+    assert changed.status_code == 200, changed.content
+    gone = client.delete(chart.url(f"units/{created.json()['id']}/"))
+    assert gone.status_code == 204
+    assert current_tenant() is None
