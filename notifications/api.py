@@ -3,16 +3,15 @@
 The same selectors and services as the notifications pages (`notifications/views.py`): a
 member only ever reads and marks their own notifications (another member's or another
 organization's id is a 404), and replaces their own email opt-outs. A notification is shown
-exactly as the page shows it: the kind, title, body and link stored when it was delivered,
-after `okrs.visibility` let the recipient see what it is about.
+exactly as the page shows it: the kind, title, body and link stored when it was delivered
+(delivery asks `okrs.visibility` per recipient first; the stored text is not re-checked).
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.urls import path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -67,21 +66,15 @@ class NotificationSettingsSerializer(StrictSerializerMixin, serializers.Serializ
         }
 
 
-class _UnreadQuery(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, default=False)
-
-
-UNREAD_PARAMETER = OpenApiParameter(
-    "unread",
-    OpenApiTypes.BOOL,
-    OpenApiParameter.QUERY,
-    description="true: only the unread ones.",
-)
+class NotificationQuerySerializer(serializers.Serializer):
+    unread = serializers.BooleanField(
+        required=False, default=False, help_text="true: only the unread ones."
+    )
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List my notifications, newest first", parameters=[UNREAD_PARAMETER]
+        summary="List my notifications, newest first", parameters=[NotificationQuerySerializer]
     ),
 )
 @extend_schema(tags=["notifications"])
@@ -98,7 +91,7 @@ class NotificationViewSet(OrganizationEndpoint, mixins.ListModelMixin, viewsets.
         rows = selectors.notifications_for_member(
             organization=self.organization, membership=self.membership
         )
-        query = _UnreadQuery(data=self.request.query_params)
+        query = NotificationQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         if query.validated_data.get("unread"):
             rows = rows.filter(read_at__isnull=True)

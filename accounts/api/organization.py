@@ -8,8 +8,6 @@ is read so a non-admin gets 403 whatever they send; the services ask it again).
 
 from __future__ import annotations
 
-import copy
-
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -93,10 +91,8 @@ class OrganizationSettingsView(OrganizationEndpoint):
     )
     def patch(self, request, *args, **kwargs):
         require_admin(self.membership, self.organization)
-        # Validate against a copy: the bound organization stays as it is on errors.
-        serializer = self.get_serializer(
-            copy.copy(self.organization), data=request.data, partial=True
-        )
+        # Validation only reads the instance (nothing is saved here): the service writes.
+        serializer = self.get_serializer(self.organization, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         organization = services.update_organization_settings(
             organization=self.organization, actor=self.membership, **serializer.validated_data
