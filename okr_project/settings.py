@@ -242,6 +242,10 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "okrs.models.Level",
         "ObjectiveStatusEnum": "okrs.models.Status",
         "RiskScaleEnum": "okrs.models.Risk.Scale",
+        "OrgUnitKindEnum": "accounts.models.OrgUnit.Kind",
+        "SecurityEventKindEnum": "accounts.models.SecurityEvent.Kind",
+        "NotificationKindEnum": "notifications.models.Kind",
+        "WeekdayEnum": "accounts.models.Organization.Weekday",
     },
     # Swagger UI's JS/CSS are our own static files (drf-spectacular-sidecar): no CDN, and
     # the CSP below allows scripts from 'self' only.

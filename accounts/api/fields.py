@@ -1,7 +1,8 @@
-"""Serializer fields that resolve ids only inside the request's organization."""
+"""Serializer fields that resolve ids only inside the request's organization, and URL ids."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from rest_framework import serializers
 
 
@@ -31,3 +32,10 @@ class OrgScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         if int(data) > 2**62:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
+
+
+def url_id(value: str) -> int:
+    """A URL id as an int, or Http404 (the selectors expect a number that fits a bigint)."""
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)

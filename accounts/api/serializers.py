@@ -5,7 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.api.fields import OrgScopedPrimaryKeyRelatedField
-from accounts.models import Membership, OrgUnit, Role
+from accounts.models import Invitation, Membership, Organization, OrgUnit, Role
+from accounts.services.members import SETTINGS_FIELDS
 
 
 class StrictSerializerMixin:
@@ -90,3 +91,43 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         model = OrgUnit
         fields = ["id", "name", "kind", "parent", "lead"]
         read_only_fields = fields
+
+
+class OrgUnitWriteSerializer(StrictSerializerMixin, serializers.Serializer):
+    """Create or change a unit (admins). On a change, only the fields sent are touched."""
+
+    name = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=OrgUnit.Kind.choices, required=False)
+    parent = OrgScopedPrimaryKeyRelatedField(
+        OrgUnit, required=False, allow_null=True, help_text="Unit id; null = top level."
+    )
+    lead = OrgScopedPrimaryKeyRelatedField(
+        Membership, required=False, allow_null=True, help_text="Membership id of an active member."
+    )
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """A pending invitation; `unit` is a unit id, `invited_by` a membership id."""
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "unit", "invited_by", "created_at", "expires_at"]
+        read_only_fields = fields
+
+
+class InvitationCreateSerializer(StrictSerializerMixin, serializers.Serializer):
+    """Who to invite. A pending address is invited again: fresh link, new role and unit."""
+
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    unit = OrgScopedPrimaryKeyRelatedField(OrgUnit, required=False, allow_null=True)
+
+
+class OrganizationSettingsSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    """The organization's settings; admins change any of them (PATCH)."""
+
+    slug = serializers.SlugField(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["slug", *SETTINGS_FIELDS]

@@ -6,7 +6,6 @@ import django_filters
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -16,11 +15,13 @@ from rest_framework.response import Response
 
 from accounts import security_events, selectors, services
 from accounts.api.base import OrganizationEndpoint
+from accounts.api.fields import url_id
 from accounts.api.serializers import (
     MembershipSerializer,
     MembershipUpdateSerializer,
     OrganizationSerializer,
     OrgUnitSerializer,
+    OrgUnitWriteSerializer,
     TokenObtainSerializer,
     TokenSerializer,
 )
@@ -28,6 +29,7 @@ from accounts.api.throttling import TokenObtainRateThrottle
 from accounts.api.tokens import create_api_token
 from accounts.models import Membership, OrgUnit, Role, SecurityEvent
 from accounts.selectors import member_search_q
+from accounts.services.common import require_admin
 
 
 class TokenObtainView(generics.GenericAPIView):
@@ -101,13 +103,6 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.filter(member_search_q(value)) if value.strip() else queryset
 
 
-def _digits(value: str) -> int:
-    """A URL id as an int, or Http404 (the selectors expect a number)."""
-    if not value.isdigit() or len(value) > 18:
-        raise Http404
-    return int(value)
-
-
 @extend_schema_view(
     list=extend_schema(summary="List members (active and deactivated)"),
     retrieve=extend_schema(summary="Get a member"),
@@ -141,7 +136,7 @@ class MemberViewSet(
 
     def get_object(self) -> Membership:
         return selectors.get_membership(
-            organization=self.organization, pk=_digits(self.kwargs["membership_id"])
+            organization=self.organization, pk=url_id(self.kwargs["membership_id"])
         )
 
     def update(self, request, *args, **kwargs):
@@ -166,11 +161,38 @@ class MemberViewSet(
         return self.update(request, *args, **kwargs)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List units"),
+    retrieve=extend_schema(summary="Get a unit"),
+    create=extend_schema(
+        summary="Create a unit (admins)",
+        request=OrgUnitWriteSerializer,
+        responses={201: OrgUnitSerializer},
+    ),
+    update=extend_schema(
+        summary="Rename, move, re-kind or set the lead of a unit (admins)",
+        request=OrgUnitWriteSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Rename, move, re-kind or set the lead of a unit (admins)",
+        request=OrgUnitWriteSerializer,
+    ),
+    destroy=extend_schema(
+        summary="Delete an empty unit (admins); 400 with the reason when it is not empty"
+    ),
+)
 @extend_schema(tags=["people"])
 class UnitViewSet(
-    OrganizationEndpoint, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    OrganizationEndpoint,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """Departments and teams (the org chart), flat; `parent` links them into a tree."""
+    """Departments and teams (the org chart), flat; `parent` links them into a tree. Admins
+    create, change and delete them through the same services as the org chart pages."""
 
     serializer_class = OrgUnitSerializer
     filter_backends = [OrderingFilter]
@@ -182,3 +204,35 @@ class UnitViewSet(
         if self.generating_schema:
             return OrgUnit.objects.none()
         return OrgUnit.objects.filter(organization=self.organization)
+
+    def get_object(self) -> OrgUnit:
+        return selectors.get_unit(organization=self.organization, pk=url_id(self.kwargs["unit_id"]))
+
+    def _write_data(self, *, partial: bool) -> dict:
+        # Refuse non-admins before reading the body: a 403, not a 400 about its fields.
+        require_admin(self.membership, self.organization)
+        serializer = OrgUnitWriteSerializer(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def create(self, request, *args, **kwargs):
+        data = self._write_data(partial=False)
+        unit = services.create_unit(organization=self.organization, actor=self.membership, **data)
+        body = self.get_serializer(unit).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        unit = self.get_object()
+        data = self._write_data(partial=True)
+        services.update_unit(unit=unit, actor=self.membership, **data)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        # The service refuses a unit with members, teams or objectives (400, with the reason).
+        services.delete_unit(unit=self.get_object(), actor=self.membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -27,7 +27,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.api.tokens import create_api_token
-from accounts.models import Membership
+from accounts.models import Invitation, Membership, OrgUnit
+from notifications.models import Notification
 from okrs.models import Comment, Cycle, Initiative, KeyResult, Objective, Risk
 
 CHECKS = [
@@ -46,6 +47,9 @@ ID_SOURCES = {
     "risk_id": Risk,
     "comment_id": Comment,
     "membership_id": Membership,
+    "unit_id": OrgUnit,
+    "invitation_id": Invitation,
+    "notification_id": Notification,
 }
 
 

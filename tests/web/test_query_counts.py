@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit, Role, SecurityEvent
+from notifications.services import notify
 from okrs.models import CheckIn, Cycle, KeyResult, Level, Objective
 from okrs.selectors.weeks import iso_week
 from tests import factories
@@ -130,6 +131,8 @@ def grow(t: Tenant, n: int) -> None:
         factories.CommentFactory(
             organization=t.org, objective=None, key_result=t.kr, author=someone
         )
+        factories.InvitationFactory(organization=t.org, email=f"invitee{i}@example.com")
+        notify(organization=t.org, recipient=t.member, kind="mention", title=f"Mention {i}")
         for kind, actor in ((SecurityEvent.Kind.ROLE_CHANGED, t.admin), ("login", someone)):
             SecurityEvent.objects.create(
                 organization=t.org, kind=kind, actor=actor, user=someone.user,
@@ -269,6 +272,8 @@ TARGETS = [
         {},
     ),
     ("api_security_events", "admin", lambda t: _api(t, "security-events/?kind=login"), {}),
+    ("api_invitations", "member", lambda t: _api(t, "invitations/"), {}),
+    ("api_notifications", "member", lambda t: _api(t, "notifications/?unread=true"), {}),
 ]
 
 
