@@ -118,7 +118,7 @@ def test_a_service_refusal_rolls_back_the_rows_already_saved(
 ):
     from django.core.exceptions import ValidationError
 
-    from okrs import services
+    from okrs.services import grading
 
     cycle, win, keep, deals, churn = two_objectives
     client = client_for(champion_membership)
@@ -126,14 +126,14 @@ def test_a_service_refusal_rolls_back_the_rows_already_saved(
         f"o{win.pk}-grade": "0.7",
         f"o{keep.pk}-grade": "0.8",
     }
-    real = services.grade_objective
+    real = grading.grade_objective  # what the grading service calls per row
 
     def refuse_keep(*, objective, **kwargs):
         if objective.pk == keep.pk:
             raise ValidationError({"grade": "Refused for the test."})
         return real(objective=objective, **kwargs)
 
-    monkeypatch.setattr(services, "grade_objective", refuse_keep)
+    monkeypatch.setattr(grading, "grade_objective", refuse_keep)
     response = client.post(url("cycle_grades", org, cycle_id=cycle.pk), data)
     assert response.status_code == 422 and "Refused for the test." in response.content.decode()
     win.refresh_from_db()
