@@ -181,6 +181,27 @@ def test_a_closed_cycle_refuses_grades_like_the_web(chart, token_client):
     assert_ungraded(chart.team_objective, chart.kr)
 
 
+def test_a_champion_closes_and_grades_freeze(chart, token_client):
+    client = token_client(person(chart.org, role=Role.CHAMPION))
+    url = chart.url(f"cycles/{chart.cycle.pk}/")
+    response = client.patch(url, {"status": "closed"}, format="json")
+    assert response.status_code == 200, response.content
+    chart.team_objective.refresh_from_db()
+    assert chart.team_objective.grade == pytest.approx(round(chart.team_objective.progress, 2))
+    problem = assert_problem(client.post(grades_url(chart), grades(chart), format="json"), 400)
+    assert problem["detail"] == CLOSED_MESSAGE
+
+
+def test_a_planning_cycle_is_not_closed_like_the_web(chart, token_client):
+    Cycle.objects.filter(pk=chart.cycle.pk).update(status=Cycle.Status.PLANNING)
+    url = chart.url(f"cycles/{chart.cycle.pk}/")
+    response = token_client(chart.admin).patch(url, {"status": "closed"}, format="json")
+    assert "still in planning" in assert_problem(response, 400)["detail"]
+    chart.cycle.refresh_from_db()
+    assert chart.cycle.status == Cycle.Status.PLANNING
+    assert_ungraded(chart.team_objective, chart.kr)
+
+
 # Copy unfinished ------------------------------------------------------------------------
 
 

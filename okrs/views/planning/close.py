@@ -144,11 +144,6 @@ def close_url(request, cycle):
 def cycle_close(request, org_slug, cycle_id):
     cycle = selectors.get_cycle(organization=request.organization, pk=cycle_id)
     if request.method == "POST":
-        if cycle.status == Cycle.Status.PLANNING:
-            messages.error(
-                request, f"{cycle.name} is still in planning: activate it before closing it."
-            )
-            return redirect("okrs:cycle_close", org_slug=org_slug, cycle_id=cycle.pk)
         try:
             services.close_cycle(cycle=cycle, actor=request.membership)
         except (ValidationError, PermissionDenied) as exc:
