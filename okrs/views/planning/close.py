@@ -163,12 +163,12 @@ def _grade_entries(rows):
     entries = {grading.OBJECTIVES: [], grading.KEY_RESULTS: []}
     forms = {}
     for kind, row, form in rows:
-        kind = grading.OBJECTIVES if kind == "objective" else grading.KEY_RESULTS
         entry = {"id": row.pk, "grade": form.cleaned_data["grade"]}
-        if kind == grading.OBJECTIVES:
+        if kind == "objective":
             entry["retrospective"] = form.cleaned_data["retrospective"]
-        forms[grading.row_key(kind, len(entries[kind]))] = form
-        entries[kind].append(entry)
+        name = grading.OBJECTIVES if kind == "objective" else grading.KEY_RESULTS
+        forms[grading.row_key(name, len(entries[name]))] = form
+        entries[name].append(entry)
     return entries, forms
 
 
