@@ -17,6 +17,7 @@ from okrs.services.collaboration import (
 )
 from okrs.services.copying import already_copied, copy_unfinished_okrs
 from okrs.services.cycles import activate_cycle, close_cycle, create_cycle, update_cycle
+from okrs.services.grading import save_grades
 from okrs.services.key_results import (
     create_key_result,
     delete_key_result,
@@ -56,6 +57,7 @@ __all__ = [
     "purge_trash",
     "restore_key_result",
     "restore_objective",
+    "save_grades",
     "grade_key_result",
     "grade_objective",
     "recompute_cycle",

@@ -173,7 +173,7 @@ def activate_cycle(*, cycle: Cycle, actor: Membership) -> Cycle:
 
 
 def close_cycle(*, cycle: Cycle, actor: Membership) -> Cycle:
-    """Close a cycle: final progress, grades default to progress, then freeze."""
+    """Close an active cycle: final progress, grades default to progress, then freeze."""
     with transaction.atomic():
         current = (
             Cycle.objects.select_for_update()
@@ -183,6 +183,12 @@ def close_cycle(*, cycle: Cycle, actor: Membership) -> Cycle:
         policy.require(policy.can_close_cycle(actor, current), "You may not close this cycle.")
         if not policy.cycle_is_open(current):
             raise ValidationError("This cycle is already closed.")
+        if current.status == Cycle.Status.PLANNING:
+            # Nothing has been worked on or graded yet: closing would freeze an empty plan.
+            raise ValidationError(
+                f"{current.name} is still in planning: activate it before closing it.",
+                code="cycle_not_active",
+            )
         recompute_cycle(current)
         org_id = current.organization_id
         for model, filt in (

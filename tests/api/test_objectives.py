@@ -28,7 +28,8 @@ def test_member_lists_the_objectives_they_may_see(chart, token_client):
     first = body["results"][0]
     assert set(first) == {
         "id", "cycle", "level", "unit", "owner", "parent", "title",
-        "description", "visibility", "rollup", "status", "progress", "version",
+        "description", "visibility", "rollup", "status", "progress", "grade",
+        "retrospective", "version",
     }  # fmt: skip
     assert 0 <= first["progress"] <= 1
 

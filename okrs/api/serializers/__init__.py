@@ -5,6 +5,12 @@ from okrs.api.serializers.collaboration import (
     InitiativeSerializer,
     RiskSerializer,
 )
+from okrs.api.serializers.grading import (
+    CopyUnfinishedResultSerializer,
+    CopyUnfinishedSerializer,
+    CycleGradesResultSerializer,
+    CycleGradesSerializer,
+)
 from okrs.api.serializers.okrs import (
     AlignmentNodeSerializer,
     AuditEntrySerializer,
@@ -20,6 +26,10 @@ __all__ = [
     "AuditEntrySerializer",
     "CheckInSerializer",
     "CommentSerializer",
+    "CopyUnfinishedResultSerializer",
+    "CopyUnfinishedSerializer",
+    "CycleGradesResultSerializer",
+    "CycleGradesSerializer",
     "CycleSerializer",
     "InitiativeSerializer",
     "KeyResultSerializer",

@@ -14,6 +14,10 @@ from okrs.api.serializers.fields import (
 from okrs.models import AuditEntry, CheckIn, Cycle, KeyResult, Objective
 
 PROGRESS_HELP = "Cached progress, a fraction from 0 to 1."
+GRADE_HELP = (
+    "Final grade from 0 to 1, set with `cycles/<id>/grades/`; null until graded (closing the "
+    "cycle gives ungraded rows their progress)."
+)
 VERSION_HELP = (
     "Row version. Send it back on PUT/PATCH (or as `If-Match`) to avoid overwriting someone "
     "else's change: a stale version answers 409 (body) or 412 (header)."
@@ -67,11 +71,17 @@ class ObjectiveSerializer(_VersionedSerializer):
             "rollup",
             "status",
             "progress",
+            "grade",
+            "retrospective",
             "version",
         ]
-        read_only_fields = ["id", "status", "progress"]
+        read_only_fields = ["id", "status", "progress", "grade", "retrospective"]
         extra_kwargs = {
             "description": {"max_length": limits.DESCRIPTION},
+            "grade": {"help_text": GRADE_HELP},
+            "retrospective": {
+                "help_text": "What the owner learned, written when grading (`cycles/<id>/grades/`)."
+            },
             "rollup": {
                 "required": False,
                 "help_text": "Where progress comes from: `key_results`, `children` (aligned "
@@ -108,12 +118,14 @@ class KeyResultSerializer(_VersionedSerializer):
             "progress",
             "due_date",
             "contributors",
+            "grade",
             "version",
         ]
-        read_only_fields = ["id", "current_value", "progress"]
+        read_only_fields = ["id", "current_value", "progress", "grade"]
         extra_kwargs = {
             "confidence": {"min_value": 0, "max_value": 10},
             "weight": {"min_value": 0, "max_value": 9999},
+            "grade": {"help_text": GRADE_HELP},
         }
 
 

@@ -14,6 +14,7 @@ from okrs import selectors, services
 from okrs.api.filters import CycleFilter
 from okrs.api.serializers import CycleSerializer, PaginatedAlignmentNodeSerializer
 from okrs.api.views.base import OrgViewSet
+from okrs.api.views.closing import CycleClosingActions
 from okrs.api.views.trees import alignment_page
 from okrs.models import Cycle
 
@@ -27,13 +28,15 @@ from okrs.models import Cycle
 )
 @extend_schema(tags=["cycles"])
 class CycleViewSet(
+    CycleClosingActions,
     OrgViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
 ):
-    """The organization's OKR cycles; `alignment/` is a cycle's nested objective tree."""
+    """The organization's OKR cycles; `alignment/` is a cycle's nested objective tree,
+    `grades/` and `copy-unfinished/` the cycle-end loop (closing is a `status` change)."""
 
     serializer_class = CycleSerializer
     filterset_class = CycleFilter

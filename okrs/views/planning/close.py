@@ -6,16 +6,16 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
-from okr_project.web import error_text, paginate, submit_to_service
+from okr_project.web import apply_service_error, error_text, paginate, submit_to_service
 from okrs import policy, selectors, services
 from okrs.forms.planning import CopyUnfinishedForm, GradeForm
 from okrs.models import LEVEL_RANK, Cycle
+from okrs.services import grading
 
 TEMPLATE = "okrs/planning/cycle_close.html"
 
@@ -144,11 +144,6 @@ def close_url(request, cycle):
 def cycle_close(request, org_slug, cycle_id):
     cycle = selectors.get_cycle(organization=request.organization, pk=cycle_id)
     if request.method == "POST":
-        if cycle.status == Cycle.Status.PLANNING:
-            messages.error(
-                request, f"{cycle.name} is still in planning: activate it before closing it."
-            )
-            return redirect("okrs:cycle_close", org_slug=org_slug, cycle_id=cycle.pk)
         try:
             services.close_cycle(cycle=cycle, actor=request.membership)
         except (ValidationError, PermissionDenied) as exc:
@@ -163,20 +158,39 @@ def cycle_close(request, org_slug, cycle_id):
     return render(request, TEMPLATE, close_context(request, cycle))
 
 
-class _RollBack(Exception):
-    """Raised inside the batch transaction when any row failed, so nothing is written."""
+def _grade_entries(rows):
+    """The changed rows as `save_grades` takes them, and the form of each row key."""
+    entries = {grading.OBJECTIVES: [], grading.KEY_RESULTS: []}
+    forms = {}
+    for kind, row, form in rows:
+        entry = {"id": row.pk, "grade": form.cleaned_data["grade"]}
+        if kind == "objective":
+            entry["retrospective"] = form.cleaned_data["retrospective"]
+        name = grading.OBJECTIVES if kind == "objective" else grading.KEY_RESULTS
+        forms[grading.row_key(name, len(entries[name]))] = form
+        entries[name].append(entry)
+    return entries, forms
 
 
-def _save_row(kind, row, form, actor):
-    grade = float(form.cleaned_data["grade"])
-    if kind == "objective":
-        return services.grade_objective(
-            objective=row,
-            actor=actor,
-            grade=grade,
-            retrospective=form.cleaned_data["retrospective"],
+def _save_changed(request, cycle, changed) -> bool:
+    """Save the changed rows through the grading service (all or none); its errors go on
+    the rows' forms (or, when they name no row, into a message)."""
+    entries, forms = _grade_entries(changed)
+    try:
+        services.save_grades(
+            cycle=cycle,
+            actor=request.membership,
+            objective_grades=entries[grading.OBJECTIVES],
+            kr_grades=entries[grading.KEY_RESULTS],
         )
-    return services.grade_key_result(key_result=row, actor=actor, grade=grade)
+    except (ValidationError, PermissionDenied) as exc:
+        per_row = grading.errors_by_row(exc) if isinstance(exc, ValidationError) else {}
+        for key, error in per_row.items():
+            apply_service_error(forms[key], error)
+        if not per_row:
+            messages.error(request, f"Nothing was saved: {error_text(exc)}")
+        return False
+    return True
 
 
 @require_POST
@@ -202,24 +216,15 @@ def cycle_grades(request, org_slug, cycle_id):
         return back
     valid = all([form.is_valid() for _, _, form in rows])  # every row, so each shows its errors
     changed = [(k, r, f) for k, r, f in rows if f.has_changed()] if valid else []
-    if valid:
-        try:
-            with transaction.atomic():
-                for kind, row, form in changed:
-                    ok, _ = submit_to_service(
-                        form, lambda k=kind, r=row, f=form: _save_row(k, r, f, request.membership)
-                    )
-                    valid = valid and ok
-                if not valid:
-                    raise _RollBack
-        except _RollBack:
-            pass
+    if changed:
+        valid = _save_changed(request, cycle, changed)
     if not valid:
         errors = sum(1 for _, _, form in rows if form.errors)
-        messages.error(
-            request,
-            f"Nothing was saved: {errors} row(s) need a fix (see the messages next to them).",
-        )
+        if errors:
+            messages.error(
+                request,
+                f"Nothing was saved: {errors} row(s) need a fix (see the messages next to them).",
+            )
         ctx = close_context(request, cycle, objectives=objectives)
         return render(request, TEMPLATE, ctx, status=422)
     if changed:
