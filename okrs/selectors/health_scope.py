@@ -134,7 +134,8 @@ def health_scope(
         key=lambda u: (u.name.lower(), u.id),
     )
     if scope_unit is None and not whole:
-        scope_unit = get_unit(organization=organization, pk=tops[0].id)
+        # A tree corrupted into a cycle has no top; any unit they lead will do then.
+        scope_unit = get_unit(organization=organization, pk=tops[0].id if tops else min(led))
     breadcrumb = []
     if scope_unit is not None:
         breadcrumb = [

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.models import OrgUnit
 from okrs import selectors, services
 from okrs.models import Level
 from okrs.selectors.health_scope import NOT_FOR_YOU, ONLY_YOUR_UNITS
@@ -93,3 +94,14 @@ def test_rates_leave_out_private_objectives_the_reader_may_not_open(world):
     engineering = {r.label: r.expected for r in champion.checkin_rates}["Engineering"]
     assert engineering == 0
     assert {r.label: r.expected for r in ceo.checkin_rates}["Engineering"] == 1
+
+
+def test_a_lead_in_a_unit_tree_corrupted_into_a_cycle_still_gets_a_scope(world):
+    OrgUnit.objects.filter(pk=world.engineering.pk).update(parent=world.platform)
+    s = scope(world, world.eng_head)
+    assert s.unit in (world.engineering, world.platform)
+    assert len(s.breadcrumb) <= 1
+    report = selectors.health_report(
+        organization=world.org, cycle=world.cycle, viewer=world.eng_head, scope=s
+    )
+    assert report.objective_count == 0 and len(report.checkin_rates) == 1
