@@ -258,11 +258,17 @@ def can_comment(m: Membership | None, target: Objective | KeyResult) -> bool:
     return can_view_objective(m, objective)
 
 
+def can_view_company_health(m: Membership | None) -> bool:
+    """The health of the whole company (every unit and the company-level objectives): admins,
+    executives and champions. Unit leads see their units only (`can_view_health`)."""
+    return m is not None and m.is_active and m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION)
+
+
 def can_view_health(m: Membership | None, unit: OrgUnit | None = None) -> bool:
     """Admin, exec, champion: everything. Unit leads: their own units (and below)."""
     if m is None or not m.is_active:
         return False
-    if m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION):
+    if can_view_company_health(m):
         return unit is None or unit.organization_id == m.organization_id
     led = unit_ids_led_by(m)
     if unit is None:

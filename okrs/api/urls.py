@@ -1,5 +1,6 @@
 """/api/v1/orgs/<org_slug>/… routes of the OKR app."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from okrs.api.views import (
@@ -10,6 +11,7 @@ from okrs.api.views import (
     ObjectiveViewSet,
     RiskViewSet,
 )
+from okrs.api.views.health import HealthSectionView, HealthView
 
 router = SimpleRouter(trailing_slash=True)
 router.register("cycles", CycleViewSet, basename="api-cycle")
@@ -19,4 +21,8 @@ router.register("initiatives", InitiativeViewSet, basename="api-initiative")
 router.register("risks", RiskViewSet, basename="api-risk")
 router.register("comments", CommentViewSet, basename="api-comment")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("health/", HealthView.as_view(), name="api-health"),
+    path("health/<str:section>/", HealthSectionView.as_view(), name="api-health-section"),
+    *router.urls,
+]

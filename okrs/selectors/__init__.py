@@ -16,12 +16,14 @@ from okrs.selectors.collaboration import (
 )
 from okrs.selectors.cycles import active_cycle, current_cycle, cycles_for_org, get_cycle
 from okrs.selectors.health import (
+    SECTION_KEYS,
     CheckInRate,
     HealthReport,
     UnitOverview,
     health_report,
     unit_overview,
 )
+from okrs.selectors.health_scope import HealthScope, InvalidUnit, UnitLink, health_scope
 from okrs.selectors.key_results import (
     check_ins_for_key_result,
     get_key_result,
@@ -67,6 +69,10 @@ __all__ = [
     "nodes_from",
     "active_cycle",
     "CheckInRate",
+    "HealthScope",
+    "InvalidUnit",
+    "SECTION_KEYS",
+    "UnitLink",
     "HealthReport",
     "UnitOverview",
     "alignment_tree",
@@ -79,6 +85,7 @@ __all__ = [
     "get_key_result",
     "get_objective",
     "health_report",
+    "health_scope",
     "iso_week",
     "key_results_for_member",
     "objectives_for_cycle",

@@ -135,6 +135,7 @@ def test_health_dashboards_all_for_admin_exec_champion_unit_for_leads(world):
         lambda m: policy.can_view_health(m, world.engineering),
         {"admin", "ceo", "champion", "eng_head"},
     )
+    _check(world, policy.can_view_company_health, {"admin", "ceo", "champion"})
 
 
 def test_close_cycle_admin_exec_champion(world):

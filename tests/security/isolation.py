@@ -29,6 +29,10 @@ TOKEN_AUTHENTICATED = {
     ),
 }
 
+# URL kwargs that name no row (the same value in every organization): never "another
+# tenant's id", so the cross-id pass does not expect a 404 for them alone.
+CONSTANT_KWARGS = ("format", "section")
+
 _CONVERTER = re.compile(r"(?<!\?P)<(?:\w+:)?(\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^()]*\)")
 
@@ -46,7 +50,7 @@ class Route:
 
     @property
     def object_kwargs(self) -> list[str]:
-        return [k for k in self.kwarg_names if k not in ("org_slug", "format")]
+        return [k for k in self.kwarg_names if k not in ("org_slug", *CONSTANT_KWARGS)]
 
     @property
     def is_api(self) -> bool:
@@ -191,6 +195,7 @@ FILLERS: dict[str, Callable[[Tenant], object]] = {
     "invitation_id": lambda t: t.invitation.pk,
     "notification_id": lambda t: t.notification.pk,
     "token": _unsubscribe_token,
+    "section": lambda t: "stale_krs",  # a health list (okrs.selectors.SECTION_KEYS)
     "format": lambda t: "json",
 }
 

@@ -97,13 +97,27 @@ def test_department_head_sees_department_and_its_teams(client_for, executive_mem
     assert "Ship the platform" in html and "Cut deploy time" in html
 
 
-def test_foreign_or_garbage_unit_is_404_or_ignored(client_for, champion_membership, org, other_org):
+def test_foreign_or_garbage_unit_is_404_and_a_bad_cycle_is_ignored(
+    client_for, champion_membership, org, other_org
+):
     factories.CycleFactory(organization=org)
     foreign = factories.OrgUnitFactory(organization=other_org)
     client = client_for(champion_membership)
     assert client.get(health_url(org), {"unit": foreign.pk}).status_code == 404
-    assert client.get(health_url(org), {"unit": "abc"}).status_code == 200
+    assert client.get(health_url(org), {"unit": "abc"}).status_code == 404
     assert client.get(health_url(org), {"cycle": "abc"}).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["lead", "head"])
+def test_a_unit_lead_asking_for_a_garbage_unit_gets_404_not_the_whole_company(
+    client_for, executive_membership, org, who
+):
+    """Issue 11: `?unit=abc` used to fall back to the whole-company report for a lead."""
+    company = build_company(org)
+    cascade(company, owner_company=executive_membership)
+    response = client_for(getattr(company, who)).get(health_url(org), {"unit": "abc"})
+    assert response.status_code == 404
+    assert "Grow revenue" not in response.content.decode()
 
 
 def test_health_without_cycle_has_empty_state(client_for, admin_membership, org):
@@ -149,3 +163,57 @@ def test_the_navigation_offers_health_to_leads_not_to_plain_members(client_for, 
     plain = factories.MembershipFactory(organization=org)
     member_page = client_for(plain).get(reverse("okrs:my_okrs", args=[org.slug]))
     assert link not in member_page.content.decode()
+
+
+def test_whole_company_rates_are_the_top_units_each_counting_its_subtree(
+    client_for, champion_membership, org
+):
+    company = build_company(org)
+    top, dept, team = cascade(company, owner_company=champion_membership)
+    factories.KeyResultFactory(organization=org, objective=team, title="Team KR")
+    factories.KeyResultFactory(organization=org, objective=top, title="Company KR")
+    factories.OrgUnitFactory(organization=org, name="Sales")
+    html = client_for(champion_membership).get(health_url(org)).content.decode()
+    assert 'name="unit"' not in html  # no select of every unit any more
+    drill = f"{health_url(org)}?unit={company.department.pk}&amp;cycle={company.cycle.pk}"
+    assert f'href="{drill}">Engineering</a>' in html
+    assert "Company-level objectives" in html and "Sales" in html
+    assert f"?unit={company.team.pk}" not in html  # a level down: only after drilling in
+    assert "1 of 1" not in html and html.count("0 of 1") == 2  # Engineering counts Platform
+
+
+def test_drilling_down_shows_the_breadcrumb_and_the_child_units(
+    client_for, champion_membership, org
+):
+    company = build_company(org)
+    cascade(company, owner_company=champion_membership)
+    squad = factories.OrgUnitFactory(organization=org, name="Squad A", parent=company.team)
+    client = client_for(champion_membership)
+    html = client.get(health_url(org), {"unit": company.department.pk}).content.decode()
+    assert "OKR health: Engineering" in html and ">Whole company</a>" in html
+    assert f"?unit={company.team.pk}" in html and "Squad A" not in html
+    html = client.get(health_url(org), {"unit": company.team.pk}).content.decode()
+    assert f'?unit={company.department.pk}&amp;cycle={company.cycle.pk}">Engineering</a>' in html
+    assert f"?unit={squad.pk}" in html and "(its own objectives)" not in html
+
+
+def test_a_lead_sees_no_way_up_past_the_units_they_lead(client_for, executive_membership, org):
+    company = build_company(org)
+    cascade(company, owner_company=executive_membership)
+    html = client_for(company.lead).get(health_url(org)).content.decode()
+    assert "OKR health: Platform" in html
+    assert "Whole company" not in html and f"?unit={company.department.pk}" not in html
+    head_view = client_for(company.head).get(health_url(org), {"unit": company.team.pk})
+    html = head_view.content.decode()
+    assert f"?unit={company.department.pk}" in html and "Whole company" not in html
+
+
+def test_a_lead_of_several_separate_units_gets_a_short_list_of_them(client_for, org):
+    company = build_company(org)
+    sales = factories.OrgUnitFactory(organization=org, name="Sales", lead=company.lead)
+    client = client_for(company.lead)
+    html = client.get(health_url(org)).content.decode()
+    assert "OKR health: Platform" in html and "Units you lead" in html
+    assert f"?unit={sales.pk}" in html
+    assert client.get(health_url(org), {"unit": sales.pk}).status_code == 200
+    assert client.get(health_url(org), {"unit": company.department.pk}).status_code == 403

@@ -178,6 +178,12 @@ TARGETS = [
     ),
     ("health_company", "champion", lambda t: _web("okrs:health", t), {}),
     ("health_unit_lead", "head", lambda t: _web("okrs:health", t), {}),
+    (
+        "health_drill_down",
+        "champion",
+        lambda t: _web("okrs:health", t) + f"?unit={t.team.pk}&stale_krs_page=2",
+        {},
+    ),
     ("unit_page", "member", lambda t: _web("okrs:unit_detail", t, unit_id=t.dept.pk), {}),
     ("units_index", "member", lambda t: _web("okrs:unit_list", t), {}),
     ("units_index_search", "member", lambda t: _web("okrs:unit_list", t) + "?q=o&sort=name", {}),
@@ -274,6 +280,14 @@ TARGETS = [
     ("api_security_events", "admin", lambda t: _api(t, "security-events/?kind=login"), {}),
     ("api_invitations", "member", lambda t: _api(t, "invitations/"), {}),
     ("api_notifications", "member", lambda t: _api(t, "notifications/?unread=true"), {}),
+    ("api_health", "champion", lambda t: _api(t, "health/"), {}),
+    ("api_health_unit_lead", "head", lambda t: _api(t, "health/"), {}),
+    (
+        "api_health_section",
+        "champion",
+        lambda t: _api(t, f"health/low_confidence/?unit={t.dept.pk}"),
+        {},
+    ),
 ]
 
 
