@@ -55,6 +55,11 @@ class ConversationContent:
         self.organization, self.kind = organization, kind
         self.loaded = load_source(organization=organization, source=source, source_id=source_id)
 
+    @property
+    def objective(self):
+        """What the notification is about (stored with the in-app notification)."""
+        return self.loaded[0] if self.loaded is not None else None
+
     def url(self) -> str:
         objective, kr, _author, _text, anchor = self.loaded
         slug = {"org_slug": self.organization.slug}

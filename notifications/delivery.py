@@ -238,7 +238,12 @@ def _deliver_one(row, membership, content, opted_out, connection) -> str:
         organization=content.organization, membership=membership, kind=row.kind
     )
     url = context.get("url") or links["home_url"]  # a mention links to the comment itself
-    in_app = {"title": subject[:200], "body": Kind(row.kind).label, "url": url[:300]}
+    in_app = {
+        "title": subject[:200],
+        "body": Kind(row.kind).label,
+        "url": url[:300],
+        "objective": getattr(content, "objective", None),  # mentions and comments
+    }
     if membership.pk in opted_out:
         finish(row, status=State.SKIPPED, reason="opted out of this email", notification=in_app)
         return "skipped"

@@ -64,6 +64,12 @@ class Notification(TenantModel):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # The objective a mention or comment notification is about: its stored title is shown only
+    # while the recipient may still open that objective (okrs.visibility), so making it
+    # private later, or moving the reader, hides what was already written.
+    objective = models.ForeignKey(
+        "okrs.Objective", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

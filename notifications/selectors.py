@@ -7,12 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Organization, OrgUnit, Role
 from notifications.models import Notification, NotificationLog, NotificationOptOut
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor, Objective, Risk
 from okrs.selectors.cycles import active_cycle  # the one definition of "the active cycle"
+from okrs.visibility import visible_objectives_q
 
 
 def cycle_key_results(*, organization: Organization, cycle: Cycle) -> list[KeyResult]:
@@ -142,7 +143,12 @@ def logs_for(
 def notifications_for_member(
     *, organization: Organization, membership: Membership
 ) -> QuerySet[Notification]:
-    return Notification.objects.filter(organization=organization, recipient=membership)
+    """The member's notifications; one about an objective only while they may open it (the
+    title was written when they could; it may have become private or been trashed since)."""
+    about_visible = Q(objective__isnull=True) | visible_objectives_q(membership, "objective__")
+    return Notification.objects.filter(organization=organization, recipient=membership).filter(
+        about_visible
+    )
 
 
 def unread_count(*, organization: Organization, membership: Membership) -> int:

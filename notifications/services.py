@@ -7,14 +7,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
+from notifications import selectors
 from notifications.models import Kind, Notification, NotificationOptOut
 
 
 def mark_read(*, organization: Organization, membership: Membership, pk: int) -> Notification:
-    """Mark one of the member's own notifications read; anyone else's id is a 404."""
-    notification = Notification.objects.filter(
-        organization=organization, recipient=membership, pk=pk
-    ).first()
+    """Mark one of the member's own notifications read; anyone else's id (or one about an
+    objective they may no longer open) is a 404."""
+    notification = (
+        selectors.notifications_for_member(organization=organization, membership=membership)
+        .filter(pk=pk)
+        .first()
+    )
     if notification is None:
         raise Http404("Notification not found.")
     if notification.read_at is None:

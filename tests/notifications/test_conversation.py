@@ -111,3 +111,39 @@ def test_unknown_names_are_not_highlighted(company, client):
     html = client.get(f"/o/{company.org.slug}/objectives/{company.objective.pk}/").content.decode()
     assert '<span class="mention">@owner</span>' in html
     assert '<span class="mention">@ghost</span>' not in html and "@ghost" in html
+
+
+def test_a_notification_hides_once_its_objective_may_no_longer_be_opened(
+    company, on_commit, client
+):
+    """The stored title was written when the reader could see it; after the objective turns
+    private (or goes to the trash) it is shown to no one who may not open it: page, count,
+    API, mark-read."""
+    from django.urls import reverse
+
+    from notifications import selectors
+
+    on_commit(
+        lambda: services.add_comment(
+            actor=company.lead, key_result=company.kr_a, body="@champion have a look"
+        )
+    )
+    note = Notification.objects.get(recipient=company.champion, kind=Kind.MENTION)
+    assert note.objective_id == company.objective.pk
+    mine = dict(organization=company.org, membership=company.champion)
+    assert list(selectors.notifications_for_member(**mine)) == [note]
+
+    company.objective.visibility = "private"
+    company.objective.save(update_fields=["visibility"])
+    assert list(selectors.notifications_for_member(**mine)) == []
+    assert selectors.unread_count(**mine) == 0
+    client.force_login(company.champion.user)
+    page = client.get(reverse("notifications:list", kwargs={"org_slug": company.org.slug}))
+    assert page.status_code == 200 and "p95 latency" not in page.content.decode()
+    api = client.get(f"/api/v1/orgs/{company.org.slug}/notifications/").json()
+    assert api["count"] == 0 and "p95 latency" not in str(api)
+    read = client.post(f"/api/v1/orgs/{company.org.slug}/notifications/{note.pk}/read/")
+    assert read.status_code == 404 and "p95 latency" not in read.content.decode()
+    company.objective.visibility = "public"
+    company.objective.save(update_fields=["visibility"])
+    assert list(selectors.notifications_for_member(**mine)) == [note]
