@@ -121,7 +121,8 @@ class MembersChoiceField(forms.ModelMultipleChoiceField):
 
 class UnitChoiceField(forms.ModelChoiceField):
     """A unit of the field's organization-scoped queryset, by id or (the no-JS text box of
-    the autocomplete) by its name, case-insensitive (names are unique in an organization)."""
+    the autocomplete) by its name, case-insensitive, when exactly one unit has it (names repeat
+    only under different parents; an ambiguous name is "not a valid choice")."""
 
     widget = UnitPicker
 

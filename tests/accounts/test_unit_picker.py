@@ -128,7 +128,8 @@ def test_the_field_takes_an_id_or_an_exact_name(org, units, given):
 
 def test_foreign_or_unknown_units_are_not_a_valid_choice(org, other_org, units):
     foreign = OrgUnitFactory(organization=other_org, name="Elsewhere")
-    for given in (foreign.pk, "Elsewhere", "Pay", "9" * 30, "x\x00"):
+    OrgUnitFactory(organization=org, name="Platform", parent=units[2])  # a second "Platform"
+    for given in (foreign.pk, "Elsewhere", "Pay", "Platform", "9" * 30, "x\x00"):
         form = PickForm({"unit": given}, organization=org)
         assert not form.is_valid(), given
         assert "valid choice" in str(form.errors["unit"])
