@@ -60,6 +60,9 @@ def test_bad_value_shows_error_inline_and_keeps_input(live_server, login, page):
     login(c.owner.user.email)
     page.evaluate("window.__marker = 1")
     page.get_by_role("link", name=f"Check in on {kr.title}").click()
+    # Type only once htmx has swapped the form in and focused it: text typed into a form
+    # that is about to be replaced is lost (CI failed that way under load).
+    expect(page.get_by_label("New value")).to_be_focused()
     page.get_by_label("Confidence (0–10)").fill("12")
     page.get_by_label("Note").fill("keep me")
     with page.expect_response(
