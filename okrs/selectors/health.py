@@ -187,11 +187,15 @@ def health_report(
         orphans=Count("pk", filter=orphan),
         **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Status.values},
     )
-    # `IN (this week's check-ins)`, not a correlated EXISTS: PostgreSQL hashes the week's
-    # check-ins once instead of probing the index per KR (70 vs 135 ms on `bench`).
-    checked_in = Q(
-        pk__in=CheckIn.objects.filter(organization=organization, week=week).values("key_result_id")
-    )
+    this_week = CheckIn.objects.filter(organization=organization, week=week)
+    if unit is None:
+        # The whole company: `IN (this week's check-ins)`, hashed once, beats an index probe
+        # per KR (70 vs 135 ms on `bench`).
+        checked_in = Q(pk__in=this_week.values("key_result_id"))
+    else:
+        # A unit: probe the (organization, week, key_result) index for its few KRs instead of
+        # reading the whole company's week (a 43-KR team: 52 → ≈1 ms on `bench`).
+        checked_in = Q(Exists(this_week.filter(key_result_id=OuterRef("pk"))))
     per_child = {
         row["bucket"]: row
         for row in krs.order_by()
