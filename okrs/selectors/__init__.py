@@ -16,6 +16,7 @@ from okrs.selectors.collaboration import (
 )
 from okrs.selectors.cycles import active_cycle, current_cycle, cycles_for_org, get_cycle
 from okrs.selectors.health import (
+    OBJECTIVE_SECTIONS,
     SECTION_KEYS,
     CheckInRate,
     HealthReport,
@@ -71,6 +72,7 @@ __all__ = [
     "CheckInRate",
     "HealthScope",
     "InvalidUnit",
+    "OBJECTIVE_SECTIONS",
     "SECTION_KEYS",
     "UnitLink",
     "HealthReport",

@@ -94,6 +94,8 @@ SECTION_KEYS = (
     "krs_without_owner",
     "orphans",
 )
+# The lists of objectives; the others list key results.
+OBJECTIVE_SECTIONS = ("objectives_without_krs", "orphans")
 
 
 @dataclass

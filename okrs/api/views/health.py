@@ -27,8 +27,6 @@ from okrs.api.serializers.health import (
 )
 from okrs.models import Cycle
 
-OBJECTIVE_SECTIONS = ("objectives_without_krs", "orphans")
-
 CYCLE_PARAMETER = OpenApiParameter(
     "cycle",
     OpenApiTypes.INT,
@@ -51,7 +49,7 @@ class HealthPagination(PageNumberPagination):
 
 
 def _item_serializer(section: str):
-    if section in OBJECTIVE_SECTIONS:
+    if section in selectors.OBJECTIVE_SECTIONS:
         return HealthObjectiveSerializer
     return HealthKeyResultSerializer
 
@@ -145,7 +143,7 @@ class HealthView(HealthEndpoint):
             "week": report.week,
             "objective_count": report.objective_count,
             "key_result_count": report.key_result_count,
-            "issue_count": sum(s["count"] for s in sections.values()),
+            "issue_count": report.issue_count,
             "average_progress": report.average_progress,
             "checkin_rate": report.checkin_rate,
             "status_counts": report.status_counts,

@@ -50,7 +50,7 @@ def health(request, org_slug):
         rates = paginate(request, report.checkin_rates, UNITS_PER_PAGE, param="units_page")
         for key, title, help_text in SECTIONS:
             page = paginate(request, getattr(report, key), 10, param=f"{key}_page")
-            kind = "objective" if key in ("objectives_without_krs", "orphans") else "key_result"
+            kind = "objective" if key in selectors.OBJECTIVE_SECTIONS else "key_result"
             sections.append(
                 {"key": key, "title": title, "help": help_text, "page": page, "kind": kind}
             )
