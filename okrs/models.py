@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
@@ -203,6 +204,20 @@ class KeyResult(TenantModel):
             models.Index(fields=["organization", "objective"]),
             models.Index(fields=["organization", "owner"]),
             models.Index(fields=["organization", "last_check_in_at"]),
+            # The health lists, first page in order without sorting the company's KRs:
+            # lowest confidence first, longest quiet first (`attention.last_activity`).
+            models.Index(
+                fields=["organization", "confidence", "id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="okrs_kr_live_by_confidence",
+            ),
+            models.Index(
+                models.F("organization"),
+                Coalesce(models.F("last_check_in_at"), models.F("created_at")),
+                models.F("id"),
+                condition=models.Q(deleted_at__isnull=True),
+                name="okrs_kr_live_by_activity",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -385,4 +400,42 @@ class AuditEntry(TenantModel):
         indexes = [
             models.Index(fields=["organization", "target_type", "target_id"]),
             models.Index(fields=["organization", "objective_id_ref", "created_at"]),
+        ]
+
+
+class HealthTally(TenantModel):
+    """The health counts of one unit's own objectives in one cycle — the public ones or the
+    private ones — kept so the health summary of a whole company reads a row per unit instead
+    of aggregating every objective and key result of the cycle. A cache with one owner:
+    `okrs.selectors.health_tally` computes, stores and trusts a row only while it is valid
+    (no write touched the unit since: `generation`), of this `week` and before `expires_at`
+    (the moment a counted key result turns stale, an hour at most). docs/decisions/0007.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    unit_key = models.PositiveBigIntegerField()  # the OrgUnit id; 0: objectives without a unit
+    private = models.BooleanField()
+    generation = models.PositiveIntegerField(default=0)  # bumped by every write to the unit
+    valid = models.BooleanField(default=False)
+    week = models.CharField(max_length=10, blank=True)
+    computed_at = models.DateTimeField(null=True)
+    expires_at = models.DateTimeField(null=True)
+    objectives = models.PositiveIntegerField(default=0)
+    progress_sum = models.FloatField(default=0.0)
+    without_key_results = models.PositiveIntegerField(default=0)
+    orphans = models.PositiveIntegerField(default=0)
+    not_started = models.PositiveIntegerField(default=0)
+    on_track = models.PositiveIntegerField(default=0)
+    at_risk = models.PositiveIntegerField(default=0)
+    off_track = models.PositiveIntegerField(default=0)
+    key_results = models.PositiveIntegerField(default=0)
+    checked_in = models.PositiveIntegerField(default=0)
+    stale = models.PositiveIntegerField(default=0)
+    low_confidence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "unit_key", "private"], name="healthtally_one_per_unit"
+            )
         ]

@@ -65,6 +65,13 @@ def _led_from_rows(member_id: int, rows: list[tuple[int, int | None, int | None]
     return subtree_ids(edges, [unit_id for unit_id, _p, lead_id in rows if lead_id == member_id])
 
 
+def prime_led_units(membership: Membership, rows: list[tuple[int, int | None, int | None]]) -> None:
+    """Cache the units `membership` leads from the organization's unit rows (id, parent,
+    lead) a caller already read, instead of reading them again (`unit_ids_led_by`)."""
+    if membership.pk is not None and getattr(membership, _LED, None) is None:
+        setattr(membership, _LED, _led_from_rows(membership.pk, rows))
+
+
 def objective_ids_worked_on(membership: Membership | None) -> set[int]:
     """Objectives with a key result this member owns or contributes to (one query, cached)."""
     if membership is None or membership.pk is None:
@@ -160,6 +167,28 @@ def visible_objectives_q(viewer: Membership | None, prefix: str = "") -> Q:
     )
     q |= Q(**{f"{prefix}pk__in": owned}) | Q(**{f"{prefix}pk__in": contributed})
     return same_org & q
+
+
+def sees_public(viewer: Membership | None) -> bool:
+    """Every public objective of the organization is visible to `viewer` (any active member).
+
+    With `visible_private_objectives_q`, the rule split for readers of precomputed counts
+    (the health tallies): for an active viewer, `visible_objectives_q(viewer)` is exactly
+    "public, or private and `visible_private_objectives_q`" (tests/okrs/test_visibility.py).
+    """
+    return _active(viewer)
+
+
+def sees_every_private(viewer: Membership | None) -> bool:
+    """Every private objective of the organization is visible to `viewer` too."""
+    return _active(viewer) and sees_everything(viewer)
+
+
+def visible_private_objectives_q(viewer: Membership | None, prefix: str = "") -> Q:
+    """The private objectives among those `viewer` may see (see `sees_public`)."""
+    return Q(**{f"{prefix}visibility": Objective.Visibility.PRIVATE}) & visible_objectives_q(
+        viewer, prefix
+    )
 
 
 def can_view_key_result(viewer: Membership | None, key_result: KeyResult) -> bool:

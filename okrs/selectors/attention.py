@@ -26,6 +26,12 @@ def stale_cutoff(now: dt.datetime) -> dt.datetime:
     return now - STALE_AFTER
 
 
+def turns_stale_at(activity: dt.datetime) -> dt.datetime:
+    """The instant after which a key result last active at `activity` is stale (`is_stale`:
+    the cutoff is strict, so at exactly this instant it is not stale yet)."""
+    return activity + STALE_AFTER
+
+
 def last_activity(kr: KeyResult) -> dt.datetime:
     return kr.last_check_in_at or kr.created_at
 

@@ -39,10 +39,19 @@ def active_cycle(*, organization: Organization) -> Cycle | None:
     return active_cycles(organization=organization).select_related("organization").first()
 
 
-def current_cycle(*, organization: Organization) -> Cycle | None:
+def current_cycle(
+    *, organization: Organization, among: QuerySet[Cycle] | None = None
+) -> Cycle | None:
     """The active cycle (the latest-starting one if several), else the newest planning one,
-    else the newest cycle; None for an organization without cycles."""
-    cycles = list(cycles_for_org(organization=organization).select_related("organization"))
+    else the newest cycle; None for an organization without cycles. `among`: the page's
+    `cycles_for_org` queryset, picked from (and filled, so the page's cycle switcher reads
+    the same rows) instead of reading the cycles twice."""
+    if among is None:
+        cycles = list(cycles_for_org(organization=organization).select_related("organization"))
+    else:
+        cycles = list(among)
+        for cycle in cycles:
+            cycle.organization = organization  # the page's own row: no query for it
     for status in (Cycle.Status.ACTIVE, Cycle.Status.PLANNING):
         for cycle in cycles:
             if cycle.status == status:

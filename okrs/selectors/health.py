@@ -1,10 +1,12 @@
 """Health dashboard and unit overview: what needs attention in a cycle.
 
-O(what the page shows): the numbers are SQL aggregates (conditional `Count(filter=)`, the
-check-in rates `GROUP BY` unit), and each list is a queryset the page slices one page of,
-with its total already known from the aggregates (`Counted`). The definitions are the one
-place each: `attention.stale_q` / `low_confidence_q`, `weeks.iso_week`, the unit subtree
-(`accounts.selectors.subtree_ids`) and visibility (`visible_objectives_q`).
+O(what the page shows): the numbers are per-unit tallies summed over the scope
+(`health_tally`: stored between reads, counted again in SQL only for the units a write or the
+passing of time made stale), and each list is a queryset the page slices one page of, with its
+total already known from the tallies (`Counted`). The definitions are the one place each:
+`attention.stale_q` / `low_confidence_q`, `weeks.iso_week`, the counts
+(`health_tally.count_by_unit`), the unit subtree (`accounts.selectors.subtree_ids`) and
+visibility (`okrs.visibility`).
 
 The check-in rates are per child unit of the scope (`health_scope`), each row its whole
 subtree: a row per child, never a row per unit of the company.
@@ -13,47 +15,42 @@ subtree: a row per child, never a row per unit of the company.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
-from okrs.models import CheckIn, Cycle, KeyResult, Level, Objective, Status
-from okrs.selectors import attention
-from okrs.selectors.health_scope import HealthScope, UnitLink, UnitOutline
+from okrs import visibility
+from okrs.models import Cycle, KeyResult, Objective
+from okrs.selectors import attention, health_tally
+from okrs.selectors.health_scope import HealthScope, UnitOutline
+from okrs.selectors.health_tally import Tally
 from okrs.selectors.weeks import iso_week
 from okrs.visibility import visible_objectives_q
 
 
 class Counted:
     """A queryset whose length is already known (from an aggregate): a paginator slices one
-    page of it without a COUNT query of its own."""
+    page of it without a COUNT query of its own. `count` may be a function, asked once, the
+    first time the length is needed (a page that does not show the list never asks)."""
 
-    def __init__(self, queryset: QuerySet, count: int):
+    def __init__(self, queryset: QuerySet, count: int | Callable[[], int]):
         self.queryset = queryset
         self._count = count
 
     def count(self) -> int:
+        if callable(self._count):
+            self._count = self._count()
         return self._count
 
     def __len__(self) -> int:
-        return self._count
+        return self.count()
 
     def __bool__(self) -> bool:
-        return self._count > 0
+        return self.count() > 0
 
     def __getitem__(self, index: Any):
         return self.queryset[index]
@@ -140,17 +137,46 @@ def _scoped(organization, cycle, unit_ids, viewer):
     return objectives, krs
 
 
-def _child_of_scope(children: list[UnitLink], outline: UnitOutline) -> Case:
-    """SQL: the child unit of the scope a KR's objective sits under (its subtree contains
-    the objective's unit), NULL for the scope's own objectives."""
-    return Case(
-        *[
-            When(objective__unit_id__in=sorted(outline.subtree(child.id)), then=Value(child.id))
-            for child in children
-        ],
-        default=Value(None),
-        output_field=IntegerField(),
+def _unit_tallies(*, organization, cycle, viewer, unit_ids, whole, week, now) -> dict[int, Tally]:
+    """What `viewer` may see of each unit's own objectives (unit key → counts): the stored
+    tallies (`health_tally.read`), public and — for those who see every private objective —
+    private, plus the private objectives this viewer may open, counted live."""
+    keys = set(unit_ids) | ({health_tally.COMPANY} if whole else set())
+    stored = health_tally.read(
+        organization_id=organization.pk,
+        cycle=cycle,
+        unit_keys=keys,
+        whole_cycle=whole,
+        week=week,
+        now=now,
     )
+    every_private = visibility.sees_every_private(viewer)
+    per_unit: dict[int, Tally] = {}
+    for (unit_key, private), tally in stored.items():
+        if unit_key in keys and (every_private if private else visibility.sees_public(viewer)):
+            per_unit.setdefault(unit_key, Tally()).add(tally)
+    if not every_private:
+        objectives, _krs = _scoped(organization, cycle, None if whole else unit_ids, viewer)
+        # Their ids first (a partial index on private objectives), then the counts of those
+        # few: an aggregate joining key results to the visibility filter read all 44,000.
+        # Never an empty list, so the page runs the same queries whoever reads it.
+        ids = list(
+            objectives.filter(visibility.visible_private_objectives_q(viewer)).values_list(
+                "pk", flat=True
+            )
+        ) or [0]
+        live, _ = health_tally.count_by_unit(
+            Objective.objects.filter(organization=organization, pk__in=ids),
+            KeyResult.objects.filter(organization=organization, objective_id__in=ids),
+            organization_id=organization.pk,
+            week=week,
+            now=now,
+            whole_cycle=False,
+        )
+        for (unit_key, _private), tally in live.items():
+            if unit_key in keys:
+                per_unit.setdefault(unit_key, Tally()).add(tally)
+    return per_unit
 
 
 def health_report(
@@ -166,63 +192,47 @@ def health_report(
     see it: private objectives (and their KRs) they may not open are left out. Pass the
     `scope` from `health_scope` (its unit wins over `unit`) to reuse its unit outline.
 
-    The check-in rates have one row per child unit of the scope (each aggregating its
-    whole subtree) plus the scope's own objectives. Three queries whatever the size (the
-    unit outline, unless `scope` brings it, and two aggregates); the lists are lazy
-    querysets with their totals, for the caller to page.
+    The check-in rates have one row per child unit of the scope (each summing its whole
+    subtree) plus the scope's own objectives. The numbers come from the units' tallies
+    (`health_tally`: a row per unit, counted again only where a write or time made it
+    stale), the private objectives the viewer may open (counted live unless they see every
+    one) and the key results whose owner left (live: few); the lists are lazy querysets with
+    their totals, for the caller to page. The same number of queries whatever the size.
     """
     now = now or timezone.now()
     week = iso_week(organization, now)
-    outline = scope.outline if scope is not None else UnitOutline.load(organization)
+    outline = scope.outline if scope is not None else UnitOutline.load(organization, viewer)
     unit = scope.unit if scope is not None else unit
-    unit_ids = outline.subtree(unit.pk) if unit is not None else None
-    children = outline.children(unit.pk if unit is not None else None)
-    objectives, krs = _scoped(organization, cycle, unit_ids, viewer)
-    no_krs = ~Exists(
-        KeyResult.objects.filter(organization=organization, objective_id=OuterRef("pk"))
+    whole = unit is None
+    unit_ids = set(outline.name) if whole else outline.subtree(unit.pk)
+    children = outline.children(None if whole else unit.pk)
+    per_unit = _unit_tallies(
+        organization=organization,
+        cycle=cycle,
+        viewer=viewer,
+        unit_ids=unit_ids,
+        whole=whole,
+        week=week,
+        now=now,
     )
-    orphan = Q(parent__isnull=True) & ~Q(level=Level.COMPANY)
-    totals = objectives.aggregate(
-        total=Count("pk"),
-        progress=Avg("progress"),
-        no_krs=Count("pk", filter=no_krs),
-        orphans=Count("pk", filter=orphan),
-        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Status.values},
-    )
-    this_week = CheckIn.objects.filter(organization=organization, week=week)
-    if unit is None:
-        # The whole company: `IN (this week's check-ins)`, hashed once, beats an index probe
-        # per KR (70 vs 135 ms on `bench`).
-        checked_in = Q(pk__in=this_week.values("key_result_id"))
-    else:
-        # A unit: probe the (organization, week, key_result) index for its few KRs instead of
-        # reading the whole company's week (a 43-KR team: 52 → ≈1 ms on `bench`).
-        checked_in = Q(Exists(this_week.filter(key_result_id=OuterRef("pk"))))
-    per_child = {
-        row["bucket"]: row
-        for row in krs.order_by()
-        .annotate(bucket=_child_of_scope(children, outline))
-        .values("bucket")
-        .annotate(
-            expected=Count("pk"),
-            done=Count("pk", filter=checked_in),
-            stale=Count("pk", filter=attention.stale_q(now)),
-            low=Count("pk", filter=attention.low_confidence_q()),
-            ownerless=Count("pk", filter=Q(owner__is_active=False)),
-        )
-    }
+    bucket_of = {u: child.id for child in children for u in outline.subtree(child.id)}
+    buckets: dict[int | None, Tally] = {}
+    total = Tally()
+    for unit_key, tally in per_unit.items():
+        buckets.setdefault(bucket_of.get(unit_key), Tally()).add(tally)
+        total.add(tally)
     rates = []
-    own = per_child.get(None)
-    if own is not None:
-        unit_id, name = (unit.pk, unit.name) if unit is not None else (None, "")
-        rates.append(CheckInRate(unit_id, name, own["expected"], own["done"], own=True))
+    own = buckets.get(None)
+    if own is not None and own.key_results:
+        unit_id, name = (None, "") if whole else (unit.pk, unit.name)
+        rates.append(CheckInRate(unit_id, name, own.key_results, own.checked_in, own=True))
     for child in children:
-        row = per_child.get(child.id, {"expected": 0, "done": 0})
-        rates.append(CheckInRate(child.id, child.name, row["expected"], row["done"]))
+        row = buckets.get(child.id, Tally())
+        rates.append(CheckInRate(child.id, child.name, row.key_results, row.checked_in))
 
-    def kr_total(key: str) -> int:
-        return sum(row[key] for row in per_child.values())
-
+    objectives, krs = _scoped(organization, cycle, None if whole else unit_ids, viewer)
+    no_krs = health_tally.without_key_results_q(organization.pk)
+    ownerless = krs.filter(owner__is_active=False)
     kr_rows = krs.select_related("objective", "owner__user").annotate(
         last_activity=attention.last_activity_expression()
     )
@@ -231,27 +241,28 @@ def health_report(
         cycle=cycle,
         unit=unit,
         week=week,
-        objective_count=totals["total"],
-        key_result_count=kr_total("expected"),
-        average_progress=totals["progress"] or 0.0,
-        status_counts={s: totals[f"status_{s}"] for s in Status.values if totals[f"status_{s}"]},
+        objective_count=total.objectives,
+        key_result_count=total.key_results,
+        average_progress=total.progress_sum / total.objectives if total.objectives else 0.0,
+        status_counts=total.status_counts(),
         checkin_rates=rates,
-        objectives=Counted(objective_rows.order_by("title", "id"), totals["total"]),
+        objectives=Counted(objective_rows.order_by("title", "id"), total.objectives),
         objectives_without_krs=Counted(
-            objective_rows.filter(no_krs).order_by("title", "id"), totals["no_krs"]
+            objective_rows.filter(no_krs).order_by("title", "id"), total.without_key_results
         ),
-        orphans=Counted(objective_rows.filter(orphan).order_by("title", "id"), totals["orphans"]),
+        orphans=Counted(
+            objective_rows.filter(health_tally.ORPHAN).order_by("title", "id"), total.orphans
+        ),
         stale_krs=Counted(
-            kr_rows.filter(attention.stale_q(now)).order_by("last_activity", "id"),
-            kr_total("stale"),
+            kr_rows.filter(attention.stale_q(now)).order_by("last_activity", "id"), total.stale
         ),
         low_confidence=Counted(
             kr_rows.filter(attention.low_confidence_q()).order_by("confidence", "id"),
-            kr_total("low"),
+            total.low_confidence,
         ),
         krs_without_owner=Counted(
             kr_rows.filter(owner__is_active=False).order_by("objective__title", "id"),
-            kr_total("ownerless"),
+            ownerless.count,
         ),
     )
 

@@ -4,8 +4,9 @@
 default: the whole company for admins, executives and champions, a lead's top-most unit),
 checked against the policy, with the drill-down around it — the breadcrumb of ancestors the
 reader may view, the child units, a lead's separate top units. The tree is walked in Python
-over one query of (id, parent, name) per unit (`UnitOutline`), with the one subtree walk
-(`accounts.selectors.subtree_ids`).
+over one query of (id, parent, name, lead) per unit (`UnitOutline`), with the one subtree walk
+(`accounts.selectors.subtree_ids`); the same rows tell the visibility rule which units the
+reader leads (`visibility.prime_led_units`), so it does not read them again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership, Organization, OrgUnit
 from accounts.selectors import get_unit, subtree_ids
-from okrs import policy
+from okrs import policy, visibility
 
 
 @dataclass(frozen=True)
@@ -30,25 +31,33 @@ class UnitLink:
 
 
 class UnitOutline:
-    """Every unit of the organization as (id, parent, name), read in one query: enough to walk
-    the tree (a subtree, the ancestors, the children) without loading a unit row."""
+    """Every unit of the organization as (id, parent, name, lead), read in one query: enough
+    to walk the tree (a subtree, the ancestors, the children) without loading a unit row."""
 
-    def __init__(self, rows: list[tuple[int, int | None, str]]):
-        self.parent = {unit_id: parent_id for unit_id, parent_id, _ in rows}
-        self.name = {unit_id: name for unit_id, _, name in rows}
+    def __init__(self, rows: list[tuple[int, int | None, str, int | None]]):
+        self.parent = {unit_id: parent_id for unit_id, parent_id, _, _ in rows}
+        self.name = {unit_id: name for unit_id, _, name, _ in rows}
+        self.lead = {unit_id: lead_id for unit_id, _, _, lead_id in rows}
         self._children: dict[int | None, list[int]] = defaultdict(list)
-        for unit_id, parent_id, _ in rows:
+        for unit_id, parent_id, _, _ in rows:
             self._children[parent_id].append(unit_id)
 
     @classmethod
-    def load(cls, organization: Organization) -> UnitOutline:
-        return cls(
+    def load(cls, organization: Organization, reader: Membership | None = None) -> UnitOutline:
+        """The outline; with `reader`, also primes the units they lead for the visibility
+        rule and the policy (the same rows: no second read of the unit tree)."""
+        outline = cls(
             list(
                 OrgUnit.objects.filter(organization=organization).values_list(
-                    "id", "parent_id", "name"
+                    "id", "parent_id", "name", "lead_id"
                 )
             )
         )
+        if reader is not None and reader.organization_id == organization.pk:
+            visibility.prime_led_units(
+                reader, [(u, outline.parent[u], outline.lead[u]) for u in outline.parent]
+            )
+        return outline
 
     def link(self, unit_id: int) -> UnitLink:
         return UnitLink(unit_id, self.name[unit_id])
@@ -115,9 +124,12 @@ def health_scope(
     Raises `PermissionDenied` (`NOT_FOR_YOU` without health rights at all, `ONLY_YOUR_UNITS`
     for a unit they do not lead), `Http404` for a unit of no unit of this organization and
     `InvalidUnit` for something that is not an id. Without `unit`, admins, executives and
-    champions get the whole company and leads their top-most unit (by name). Three queries
-    at most: the unit, the units a lead leads (policy, cached) and the unit outline.
+    champions get the whole company and leads their top-most unit (by name). Two queries at
+    most: the unit outline (which also tells the policy which units the viewer leads) and the
+    unit.
     """
+    # First: the policy's questions below read the units the viewer leads from these rows.
+    outline = UnitOutline.load(organization, viewer)
     if not policy.can_view_health(viewer):
         raise PermissionDenied(NOT_FOR_YOU)
     unit_id = _unit_id(unit)
@@ -127,7 +139,6 @@ def health_scope(
         if not policy.can_view_health(viewer, scope_unit):
             raise PermissionDenied(ONLY_YOUR_UNITS)
     whole = policy.can_view_company_health(viewer)
-    outline = UnitOutline.load(organization)
     led = set() if whole else policy.unit_ids_led_by(viewer)
     tops = sorted(
         (outline.link(u) for u in led if outline.parent.get(u) not in led and u in outline.name),

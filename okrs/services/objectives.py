@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, OrgUnit
 from okrs import limits, policy
 from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Rollup, Status
+from okrs.selectors import health_tally
 from okrs.selectors.objectives import MAX_ALIGNMENT_DEPTH
 from okrs.services._common import (
     audit_row,
@@ -242,7 +243,7 @@ def _update_objective(objective, actor, expected_version, fields) -> Objective:
         )
         check_version(current, expected_version)
         before = snapshot(current, AUDITED_FIELDS)
-        old_parent = current.parent
+        old_parent, old_unit_id = current.parent, current.unit_id
         for name, value in fields.items():
             setattr(current, name, value.strip() if name == "title" and value else value)
         if current.status_override is None:
@@ -289,6 +290,8 @@ def _update_objective(objective, actor, expected_version, fields) -> Objective:
         recompute_objective_chain(current)
         if old_parent is not None and old_parent.pk != current.parent_id:
             recompute_objective_chain(old_parent)
+        if old_unit_id != current.unit_id:  # the unit it left counts one objective less
+            health_tally.invalidate(current.organization_id, [(current.cycle_id, old_unit_id)])
     current.refresh_from_db()
     return current
 
@@ -314,6 +317,8 @@ def delete_objective(*, objective: Objective, actor: Membership) -> None:
         )
         if parent is not None:
             recompute_objective_chain(parent)
+        # Its unit counts it no more; the units of the unaligned children count new orphans.
+        health_tally.invalidate_objectives(current.organization_id, [current.pk, *detached])
 
 
 def grade_objective(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from okrs import progress as math
 from okrs.models import Cycle, KeyResult, Objective
+from okrs.selectors import health_tally
 
 
 def recompute_key_result(kr: KeyResult) -> float:
@@ -127,9 +128,10 @@ def _chain_inputs(organization_id: int, chain_ids: list[int]):
 def recompute_objective_chain(objective: Objective | None, *, now: dt.datetime | None = None):
     """Recompute progress and status of `objective` and each of its ancestors.
 
-    Only the ancestor chain moves (incremental), in the caller's transaction. Three queries
+    Only the ancestor chain moves (incremental), in the caller's transaction. Four statements
     whatever the depth: the chain read and locked (one recursive CTE over the chain), the KRs
-    and children of the chain (one UNION ALL), one bulk update. Returns the chain, root first,
+    and children of the chain (one UNION ALL), one bulk update, and the chain's units'
+    health tallies invalidated (one upsert). Returns the chain, root first,
     each node's `parent` linked to the loaded ancestor.
     """
     if objective is None:
@@ -160,6 +162,9 @@ def recompute_objective_chain(objective: Objective | None, *, now: dt.datetime |
         if node.parent_id is not None:
             children[node.parent_id][node.pk] = node.progress
     Objective.objects.bulk_update(chain, ["progress", "status"])
+    # Every write to OKRs ends here (or in `recompute_cycle`): the units of the chain hold
+    # the changed objectives, key results and check-ins; their health tallies are stale now.
+    health_tally.invalidate(objective.organization_id, [(o.cycle_id, o.unit_id) for o in chain])
     if objective.pk == chain[-1].pk:
         objective.progress, objective.status = chain[-1].progress, chain[-1].status
     return chain
@@ -179,6 +184,7 @@ def recompute_cycle(cycle: Cycle, *, now: dt.datetime | None = None) -> None:
         by_objective[kr.objective_id].append(kr)
     recompute_objectives_in_memory(objectives, by_objective, cycle, now=now)
     Objective.objects.bulk_update(objectives, ["progress", "status"], batch_size=500)
+    health_tally.invalidate_cycle(cycle)
 
 
 def recompute_objectives_in_memory(

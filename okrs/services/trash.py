@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from okrs import policy
 from okrs.models import AuditEntry, KeyResult, Objective
+from okrs.selectors import health_tally
 from okrs.services._common import audit_row, ensure_open
 from okrs.services.rollup import recompute_objective_chain
 
@@ -88,6 +89,7 @@ def restore_objective(*, organization, objective_id: int, actor: Membership) -> 
             changes={"restored": [None, True]},
         )
         recompute_objective_chain(objective)
+        health_tally.invalidate_objectives(objective.organization_id, realigned)
     return objective
 
 

@@ -1,12 +1,14 @@
 """Double submission on a real PostgreSQL: concurrent check-ins never make two rows or a 500."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from okrs import progress, services
-from okrs.models import CheckIn
+from okrs.models import CheckIn, HealthTally
+from okrs.selectors import health_report
 from tests.okrs.conftest import make_chain, reload
 
 pytestmark = [
@@ -132,3 +134,69 @@ def test_crossed_re_parenting_never_loops_and_never_fails_with_a_500(world):
         assert outcomes.count("moved") <= 1, outcomes
         parents = dict(Objective.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "parent"))
         assert not (parents[a.pk] == b.pk and parents[b.pk] == a.pk)  # never a loop
+
+
+def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
+    """Poll a condition (never a fixed sleep): done as soon as it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def test_a_health_count_taken_before_a_check_in_commits_is_not_kept(world):
+    """The race the tallies' generation check exists for: a reader counts the units while a
+    check-in is in flight (its snapshot misses it), the check-in commits, the reader stores.
+    The stored row must not claim to be valid, and the next report counts the check-in."""
+    *_, kr = make_chain(world)
+    report = lambda: health_report(  # noqa: E731
+        organization=world.org, cycle=world.cycle, viewer=world.ceo, unit=world.platform
+    )
+    HealthTally.objects.all().delete()  # nothing stored: the reader will count and store
+    written, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+    seen: list[int] = []
+
+    def writer():
+        try:
+            with transaction.atomic():
+                services.record_check_in(key_result=kr, actor=world.owner, value=300, confidence=6)
+                written.set()
+                _wait_for(release.is_set, "the reader to block")
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+            written.set()
+        finally:
+            connections.close_all()
+
+    def reader():
+        try:
+            _wait_for(written.is_set, "the check-in to be written")
+            seen.append(sum(rate.done for rate in report().checkin_rates))
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    for t in threads:
+        t.start()
+
+    def reader_waits_on_a_lock() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%%okrs_healthtally%%'"
+            )
+            return cursor.fetchone()[0] > 0
+
+    _wait_for(lambda: reader_waits_on_a_lock() or errors or not threads[1].is_alive(), "a lock")
+    release.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert seen == [0]  # the reader's snapshot predates the commit: right for its moment
+    row = HealthTally.objects.get(cycle=world.cycle, unit_key=world.platform.pk, private=False)
+    assert not row.valid  # … but it was not kept as the truth
+    assert sum(rate.done for rate in report().checkin_rates) == 1

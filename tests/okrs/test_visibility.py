@@ -124,6 +124,30 @@ def test_predicate_and_queryset_filter_agree(spec):
             assert all(o.organization_id == org.pk for o in objectives if o.pk in by_filter)
             if not viewer.is_active:
                 assert by_filter == set()
+            # The split the health tallies read by: every public objective of the viewer's
+            # organization (if they may see public ones at all), plus the private ones
+            # `visible_private_objectives_q` lets through — or all private ones.
+            private = Objective.objects.filter(
+                organization_id=viewer.organization_id, visibility="private"
+            )
+            if visibility.sees_every_private(viewer):
+                seen_private = set(private.values_list("pk", flat=True))
+            else:
+                seen_private = set(
+                    private.filter(visibility.visible_private_objectives_q(viewer)).values_list(
+                        "pk", flat=True
+                    )
+                )
+            seen_public = (
+                set(
+                    Objective.objects.filter(
+                        organization_id=viewer.organization_id, visibility="public"
+                    ).values_list("pk", flat=True)
+                )
+                if visibility.sees_public(viewer)
+                else set()
+            )
+            assert by_filter == seen_public | (seen_private if viewer.is_active else set())
         transaction.set_rollback(True)
 
 

@@ -26,6 +26,8 @@ def switched_cycle(request, cycle_id, cycles):
         if form.is_valid():
             return form.cleaned_data["cycle"]
         messages.warning(request, "That cycle does not exist; showing the current one.")
+    if cycle_id is None:
+        return selectors.current_cycle(organization=request.organization, among=cycles)
     return resolve_cycle(request, cycle_id)
 
 
