@@ -15,6 +15,7 @@ subtree: a row per child, never a row per unit of the company.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,7 @@ from okrs import visibility
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.selectors import attention, health_tally
 from okrs.selectors.health_scope import HealthScope, UnitOutline
-from okrs.selectors.health_tally import Tally
+from okrs.selectors.health_tally import ZERO, Counts, Tally, plus
 from okrs.selectors.weeks import iso_week
 from okrs.visibility import visible_objectives_q
 
@@ -137,7 +138,7 @@ def _scoped(organization, cycle, unit_ids, viewer):
     return objectives, krs
 
 
-def _unit_tallies(*, organization, cycle, viewer, unit_ids, whole, week, now) -> dict[int, Tally]:
+def _unit_tallies(*, organization, cycle, viewer, unit_ids, whole, week, now) -> dict[int, Counts]:
     """What `viewer` may see of each unit's own objectives (unit key → counts): the stored
     tallies (`health_tally.read`), public and — for those who see every private objective —
     private, plus the private objectives this viewer may open, counted live."""
@@ -151,10 +152,11 @@ def _unit_tallies(*, organization, cycle, viewer, unit_ids, whole, week, now) ->
         now=now,
     )
     every_private = visibility.sees_every_private(viewer)
-    per_unit: dict[int, Tally] = {}
-    for (unit_key, private), tally in stored.items():
-        if unit_key in keys and (every_private if private else visibility.sees_public(viewer)):
-            per_unit.setdefault(unit_key, Tally()).add(tally)
+    public = visibility.sees_public(viewer)
+    per_unit: dict[int, Counts] = {}
+    for (unit_key, private), counts in stored.items():
+        if unit_key in keys and (every_private if private else public):
+            per_unit[unit_key] = plus(per_unit.get(unit_key), counts)
     if not every_private:
         objectives, _krs = _scoped(organization, cycle, None if whole else unit_ids, viewer)
         # Their ids first (a partial index on private objectives), then the counts of those
@@ -173,10 +175,14 @@ def _unit_tallies(*, organization, cycle, viewer, unit_ids, whole, week, now) ->
             now=now,
             whole_cycle=False,
         )
-        for (unit_key, _private), tally in live.items():
+        for (unit_key, _private), counts in live.items():
             if unit_key in keys:
-                per_unit.setdefault(unit_key, Tally()).add(tally)
+                per_unit[unit_key] = plus(per_unit.get(unit_key), counts)
     return per_unit
+
+
+_KEY_RESULTS = health_tally.FIELDS.index("key_results")
+_CHECKED_IN = health_tally.FIELDS.index("checked_in")
 
 
 def health_report(
@@ -216,19 +222,19 @@ def health_report(
         now=now,
     )
     bucket_of = {u: child.id for child in children for u in outline.subtree(child.id)}
-    buckets: dict[int | None, Tally] = {}
-    total = Tally()
-    for unit_key, tally in per_unit.items():
-        buckets.setdefault(bucket_of.get(unit_key), Tally()).add(tally)
-        total.add(tally)
+    buckets: dict[int | None, Counts] = {}
+    for unit_key, counts in per_unit.items():
+        bucket = bucket_of.get(unit_key)
+        buckets[bucket] = plus(buckets.get(bucket), counts)
+    total = Tally(*functools.reduce(plus, buckets.values(), ZERO))
     rates = []
     own = buckets.get(None)
-    if own is not None and own.key_results:
+    if own is not None and own[_KEY_RESULTS]:
         unit_id, name = (None, "") if whole else (unit.pk, unit.name)
-        rates.append(CheckInRate(unit_id, name, own.key_results, own.checked_in, own=True))
+        rates.append(CheckInRate(unit_id, name, own[_KEY_RESULTS], own[_CHECKED_IN], own=True))
     for child in children:
-        row = buckets.get(child.id, Tally())
-        rates.append(CheckInRate(child.id, child.name, row.key_results, row.checked_in))
+        row = buckets.get(child.id, ZERO)
+        rates.append(CheckInRate(child.id, child.name, row[_KEY_RESULTS], row[_CHECKED_IN]))
 
     objectives, krs = _scoped(organization, cycle, None if whole else unit_ids, viewer)
     no_krs = health_tally.without_key_results_q(organization.pk)
