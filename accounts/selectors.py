@@ -92,6 +92,12 @@ def unit_subtree_ids(*, organization: Organization, roots: Iterable[int]) -> set
 class UnitNode:
     unit: OrgUnit
     children: list[UnitNode] = field(default_factory=list)
+    expanded: bool = True  # False: its children load on demand (`chart_children`)
+
+
+# The org chart opens with the second level drawn only if the first two levels together are at
+# most this many units; a bigger company opens on its top units, each expanding on click.
+CHART_OPEN_UNITS = 40
 
 
 def unit_tree(*, organization: Organization) -> list[UnitNode]:
@@ -139,17 +145,22 @@ def _chart_units(organization: Organization) -> QuerySet[OrgUnit]:
 
 
 def chart_top(*, organization: Organization) -> list[UnitNode]:
-    """The org chart's first two levels (top units and the units right below them), each
-    with member and child counts, in one query; deeper levels load on demand
-    (`chart_children`)."""
+    """The org chart as it opens: the top units, each with member and child counts, and the
+    units right below them while the two levels together are at most `CHART_OPEN_UNITS`
+    (one query either way); deeper levels — and the second one of a big company — load on
+    demand (`chart_children`), so the page draws a bounded number of units."""
     rows = list(
         _chart_units(organization).filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
     )
-    nodes = {unit.pk: UnitNode(unit) for unit in rows}
+    expand = len(rows) <= CHART_OPEN_UNITS
+    nodes = {unit.pk: UnitNode(unit, expanded=expand) for unit in rows}
     roots: list[UnitNode] = []
     for unit in rows:
         parent = nodes.get(unit.parent_id) if unit.parent_id != unit.pk else None
-        (parent.children if parent is not None else roots).append(nodes[unit.pk])
+        if parent is None:
+            roots.append(nodes[unit.pk])
+        elif expand:
+            parent.children.append(nodes[unit.pk])
     return [node for node in roots if node.unit.parent_id is None]
 
 

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.selectors import CHART_OPEN_UNITS
 from tests import factories
 from tests.builders import person
 
@@ -89,3 +90,22 @@ def test_chart_and_children_query_counts_do_not_grow(org, member_membership, cli
         person(org, unit=unit, name=f"Alex {i}")
     big = (count(chart(org) + "?q=a"), count(children(org, team), HTTP_HX_REQUEST="true"))
     assert big == small and max(big) <= 15
+
+
+def test_a_big_company_opens_on_its_top_units_each_expanding_on_demand(
+    org, member_membership, client_for
+):
+    """Past `CHART_OPEN_UNITS` units in the first two levels, only the top level is drawn:
+    the page stays the same size however wide the company is."""
+    tops = [factories.OrgUnitFactory(organization=org, name=f"Division {i}") for i in range(4)]
+    for top in tops:
+        for j in range(CHART_OPEN_UNITS // 4 + 1):
+            factories.OrgUnitFactory(organization=org, name=f"{top.name} dept {j}", parent=top)
+    client = client_for(member_membership)
+    tree = client.get(chart(org)).content.decode().split('id="members-heading"')[0]
+    assert all(top.name in tree for top in tops)
+    assert "dept" not in tree  # the second level waits for a click
+    for top in tops:
+        assert f'hx-get="{children(org, top)}"' in tree
+    fragment = client.get(children(org, tops[0]), HTTP_HX_REQUEST="true").content.decode()
+    assert "Division 0 dept 0" in fragment and "Division 1 dept 0" not in fragment
