@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organization, OrgUnit, User, hash_token
+from okr_project.paging import Counted
 
 
 def _active_member_counts(organization: Organization, unit_ids=None) -> dict[int, int]:
@@ -45,15 +46,18 @@ UNIT_SORTS = {"tree": "Tree order", "name": "Name"}
 def units_listing(*, organization: Organization, search: str = "", sort: str = "tree"):
     """The units index, lazy, for the caller to page: names matching `search` (case-
     insensitive, in SQL), in tree order (`tree_depth` set) or by name (`sort`), each with its
-    lead. Add `member_count` to the page with `with_member_counts`."""
-    units = OrgUnit.objects.filter(organization=organization).select_related("lead__user")
+    lead. Add `member_count` to the page with `with_member_counts`. Its length is a plain
+    COUNT: the tree order's recursive query ranks every unit, needed for a page, not for
+    counting them (4 of the index's 7 ms at 993 units)."""
+    matching = OrgUnit.objects.filter(organization=organization)
+    if search:
+        matching = matching.filter(name__icontains=search)
+    units = matching.select_related("lead__user")
     if sort == "name":
         units = units.order_by(Lower("name"), "id")
     else:
         units = units.with_tree_fields().tree_filter(organization=organization)
-    if search:
-        units = units.filter(name__icontains=search)
-    return units
+    return Counted(units, matching.count)
 
 
 def with_member_counts(units: Iterable[OrgUnit], *, organization: Organization) -> list[OrgUnit]:

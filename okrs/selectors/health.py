@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
+from okr_project.paging import Counted
 from okrs import visibility
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.selectors import attention, health_tally
@@ -31,36 +29,6 @@ from okrs.selectors.health_scope import HealthScope, UnitOutline
 from okrs.selectors.health_tally import ZERO, Counts, Tally, plus
 from okrs.selectors.weeks import iso_week
 from okrs.visibility import visible_objectives_q
-
-
-class Counted:
-    """A queryset whose length is already known (from an aggregate): a paginator slices one
-    page of it without a COUNT query of its own. `count` may be a function, asked once, the
-    first time the length is needed (a page that does not show the list never asks)."""
-
-    def __init__(self, queryset: QuerySet, count: int | Callable[[], int]):
-        self.queryset = queryset
-        self._count = count
-
-    def count(self) -> int:
-        if callable(self._count):
-            self._count = self._count()
-        return self._count
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __bool__(self) -> bool:
-        return self.count() > 0
-
-    def __getitem__(self, index: Any):
-        return self.queryset[index]
-
-    def __iter__(self):  # the whole list: for small callers and tests, never a page
-        return iter(self.queryset)
-
-    def __contains__(self, item: Any) -> bool:
-        return self.queryset.filter(pk=getattr(item, "pk", item)).exists()
 
 
 @dataclass

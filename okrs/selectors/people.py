@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Membership, Organization
+from okr_project.paging import Counted
 from okrs.models import Cycle, KeyResult, KeyResultContributor, Objective
-from okrs.selectors.health import Counted
 from okrs.selectors.key_results import key_results_for_member
 from okrs.selectors.objectives import objectives_for_cycle
 from okrs.visibility import visible_key_results_q, visible_objectives_q
