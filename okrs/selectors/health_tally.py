@@ -59,7 +59,8 @@ logger = logging.getLogger(__name__)
 
 MAX_AGE = dt.timedelta(hours=1)
 COMPANY = 0  # the unit key of objectives without a unit (company-level ones)
-_BATCH = 500  # rows per INSERT (≈20 parameters each; SQLite allows 32,766)
+_ROWS_PER_INSERT = 500  # a multi-row VALUES (≈20 parameters a row; SQLite allows 32,766)
+_COUNT_WHOLE_CYCLE_FROM = 500  # units to recount: from here one pass over the cycle beats IN
 
 # How the report's definitions read (the lists filter with the same expressions).
 ORPHAN = Q(parent__isnull=True) & ~Q(level=Level.COMPANY)
@@ -225,7 +226,7 @@ def _count_units(organization_id, cycle, unit_keys, whole_cycle, week, now):
     key_results = KeyResult.objects.filter(
         organization_id=organization_id, objective__cycle=cycle, objective__deleted_at__isnull=True
     )
-    everything = whole_cycle and len(unit_keys) > _BATCH  # nearly all: skip the IN list
+    everything = whole_cycle and len(unit_keys) >= _COUNT_WHOLE_CYCLE_FROM
     if not everything:
         objectives = objectives.filter(_units_q(unit_keys))
         key_results = key_results.filter(_units_q(unit_keys, "objective__"))
@@ -270,17 +271,24 @@ _COLUMNS = (
 )
 
 
-def _upsert(rows: list[tuple], on_conflict: str) -> None:
-    """INSERT … ON CONFLICT (cycle, unit, private) DO UPDATE, one row per parameter set
-    (`executemany`: psycopg pipelines them; one many-row VALUES took 4× longer to bind)."""
+def _upsert(rows: list[tuple], on_conflict: str, *, pipelined: bool = False) -> None:
+    """INSERT … ON CONFLICT (cycle, unit, private) DO UPDATE: as one multi-row statement per
+    `_ROWS_PER_INSERT` rows, or (`pipelined`, for the thousands of a recount) one row per
+    parameter set through `executemany`, which psycopg pipelines — binding one 2,000-row
+    VALUES took longer than running it."""
     table = connection.ops.quote_name(HealthTally._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(_COLUMNS))
+    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    head = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES "
+    tail = f" ON CONFLICT (cycle_id, unit_key, private) DO UPDATE SET {on_conflict}"
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({placeholders}) "
-            f"ON CONFLICT (cycle_id, unit_key, private) DO UPDATE SET {on_conflict}",
-            rows,
-        )
+        if pipelined:
+            cursor.executemany(head + one + tail, rows)
+            return
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            batch = rows[start : start + _ROWS_PER_INSERT]
+            cursor.execute(
+                head + ", ".join([one] * len(batch)) + tail, [v for row in batch for v in row]
+            )
 
 
 def _when(value: dt.datetime | None):
@@ -308,7 +316,9 @@ def _store(organization_id, cycle, counted, seen_generation, week, now) -> None:
     update = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[5:])
     try:
         with transaction.atomic():
-            _upsert(rows, f"{update} WHERE {table}.generation = EXCLUDED.generation")
+            _upsert(
+                rows, f"{update} WHERE {table}.generation = EXCLUDED.generation", pipelined=True
+            )
     except OperationalError:  # a deadlock with a writer: the counts are right, just not kept
         logger.warning("health tallies of cycle %s not stored (concurrent write)", cycle.pk)
 
