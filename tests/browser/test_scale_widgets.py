@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accounts.selectors import CHART_OPEN_UNITS
 from okrs.models import KeyResult, Level
 from tests import factories
 from tests.builders import person
@@ -109,4 +110,30 @@ def test_alignment_tree_loads_children_on_expand_and_pages_them(live_server, log
     page.get_by_role("link", name="Cut deploy time", exact=True).wait_for(state="visible")
     toggle.click()
     page.get_by_role("link", name="Aligned 00", exact=True).wait_for(state="hidden")
+    assert page.evaluate("window.cairnSamePage") is True
+
+
+def test_a_big_org_chart_opens_on_its_top_units_and_expands_by_keyboard(
+    live_server, login, page, acme
+):
+    """Past `CHART_OPEN_UNITS` units in two levels the chart draws the top level only; a
+    division's departments load when its toggle is pressed (Enter), without a reload."""
+    org, company, executive = acme
+    divisions = [factories.OrgUnitFactory(organization=org, name=f"Division {i}") for i in range(3)]
+    for division in divisions:
+        for j in range(CHART_OPEN_UNITS // 3 + 1):
+            factories.OrgUnitFactory(organization=org, name=f"{division.name}.{j}", parent=division)
+
+    login("ceo@acme-s.example")
+    page.goto(f"{live_server.url}/o/{org.slug}/people/")
+    page.evaluate("window.cairnSamePage = true")  # gone if the page reloads
+    chart = page.locator(".orgchart")
+    expect(chart.get_by_text("Division 1", exact=True)).to_be_visible()
+    expect(chart.get_by_text("Division 1.0", exact=True)).to_have_count(0)
+    toggle = chart.get_by_role("button", name=re.compile(r"^Units in Division 1 \("))
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(chart.get_by_text("Division 1.0", exact=True)).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(chart.get_by_text("Division 2.0", exact=True)).to_have_count(0)
     assert page.evaluate("window.cairnSamePage") is True
