@@ -142,14 +142,17 @@ def invite_member(
 
 @transaction.atomic
 def revoke_invitation(*, invitation: Invitation, actor: Membership) -> Invitation:
-    """Cancel a pending invitation; its link stops working."""
+    """Cancel a pending invitation; its link stops working. Revoking it again changes
+    nothing: the first revocation's time and its one security event stand."""
     require_admin(actor, invitation.organization)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation was already accepted.")
-    Invitation.objects.filter(pk=invitation.pk, organization=invitation.organization).update(
-        revoked_at=timezone.now()
-    )
+    revoked = Invitation.objects.filter(
+        pk=invitation.pk, organization=invitation.organization, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
     invitation.refresh_from_db()
+    if not revoked:
+        return invitation
     security_events.record(
         SecurityEvent.Kind.INVITATION_REVOKED,
         organization_id=invitation.organization_id,

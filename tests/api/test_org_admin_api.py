@@ -8,6 +8,7 @@ from django.core import mail
 
 from accounts.models import Invitation, Organization, OrgUnit, SecurityEvent
 from accounts.rls import current_tenant
+from accounts.services import revoke_invitation
 from tests import factories
 from tests.api.conftest import assert_problem
 from tests.security.test_row_level_security import (  # the plain role and how to become it
@@ -192,6 +193,16 @@ def test_admin_revokes_an_invitation(chart, token_client):
     assert SecurityEvent.objects.filter(
         organization=chart.org, kind=SecurityEvent.Kind.INVITATION_REVOKED
     ).exists()
+    # Again (a double click, a retried request): nothing changes, no second event.
+    first = invitation.revoked_at
+    again = revoke_invitation(invitation=invitation, actor=chart.admin)
+    assert again.revoked_at == first
+    assert (
+        SecurityEvent.objects.filter(
+            organization=chart.org, kind=SecurityEvent.Kind.INVITATION_REVOKED
+        ).count()
+        == 1
+    )
 
 
 def test_invalid_invitations_are_problem_details_and_write_nothing(chart, token_client, other_org):
