@@ -191,9 +191,7 @@ def champion_digest(view: ReaderView) -> dict:
             line for line in view.lines if attention.is_low_confidence(line.key_result)
         ],
         "missed": [line for line in view.lines if not line.checked_in],
-        "unaligned": [
-            o for o in view.objectives if o.parent_id is None and o.level != Level.COMPANY
-        ],
+        "unaligned": [o for o in view.objectives if attention.is_orphan(o)],
     }
 
 

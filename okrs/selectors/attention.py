@@ -6,6 +6,7 @@ Health, the API's `?stale=` filter, digests and reminders all ask here. Tests pi
 - **Stale**: no activity for 14 days or more, where activity is the last check-in or, for a
   key result never checked in, its creation. A key result created yesterday is not stale.
 - **Low confidence**: the latest confidence is 4 or less on the 0–10 scale.
+- **Orphan** (unaligned): an objective below company level aligned to nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import datetime as dt
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from okrs.models import KeyResult
+from okrs.models import KeyResult, Level, Objective
 
 STALE_AFTER = dt.timedelta(days=14)
 LOW_CONFIDENCE = 4
@@ -59,3 +60,12 @@ def is_low_confidence(kr: KeyResult) -> bool:
 
 def low_confidence_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}confidence__lte": LOW_CONFIDENCE})
+
+
+def is_orphan(objective: Objective) -> bool:
+    return objective.parent_id is None and objective.level != Level.COMPANY
+
+
+def orphan_q(prefix: str = "") -> Q:
+    """The same as `is_orphan`, as a filter on Objective (or via `prefix`)."""
+    return Q(**{f"{prefix}parent__isnull": True}) & ~Q(**{f"{prefix}level": Level.COMPANY})

@@ -52,7 +52,7 @@ from django.db.models import (
 )
 
 from accounts.models import OrgUnit
-from okrs.models import CheckIn, Cycle, HealthTally, KeyResult, Level, Objective, Status
+from okrs.models import CheckIn, Cycle, HealthTally, KeyResult, Objective, Status
 from okrs.selectors import attention
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ _ROWS_PER_INSERT = 500  # a multi-row VALUES (≈20 parameters a row; SQLite all
 _COUNT_WHOLE_CYCLE_FROM = 500  # units to recount: from here one pass over the cycle beats IN
 
 # How the report's definitions read (the lists filter with the same expressions).
-ORPHAN = Q(parent__isnull=True) & ~Q(level=Level.COMPANY)
+ORPHAN = attention.orphan_q()
 STATUS_FIELDS = {
     Status.NOT_STARTED: "not_started",
     Status.ON_TRACK: "on_track",

@@ -9,7 +9,7 @@ import zoneinfo
 import pytest
 
 from accounts.selectors import subtree_ids
-from okrs.models import KeyResult
+from okrs.models import KeyResult, Objective
 from okrs.selectors import attention, weeks
 from tests import factories
 
@@ -46,6 +46,21 @@ def test_low_confidence_edge(db, confidence, low):
     assert attention.is_low_confidence(kr(NOW, confidence=confidence)) is low
     row = factories.KeyResultFactory(confidence=confidence)
     assert KeyResult.objects.filter(attention.low_confidence_q(), pk=row.pk).exists() is low
+
+
+@pytest.mark.parametrize(
+    ("level", "aligned", "orphan"),
+    [("company", False, False), ("department", False, True), ("team", True, False)],
+)
+def test_orphan_in_python_and_sql_agree(db, level, aligned, orphan):
+    parent = factories.ObjectiveFactory(level="company") if aligned else None
+    row = factories.ObjectiveFactory(
+        organization=parent.organization if parent else factories.OrganizationFactory(),
+        level=level,
+        parent=parent,
+    )
+    assert attention.is_orphan(row) is orphan
+    assert Objective.objects.filter(attention.orphan_q(), pk=row.pk).exists() is orphan
 
 
 def test_week_turns_at_midnight_in_the_organization_zone():
