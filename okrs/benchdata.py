@@ -282,8 +282,11 @@ def seed_bench(employees: int, *, now: dt.datetime | None = None, log=None) -> R
     with transaction.atomic():
         org = _Builder(employees, now or timezone.now(), log).build()
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # fresh statistics for the planner after a bulk load
-            cursor.execute("ANALYZE")
+        # After a bulk load: fresh statistics for the planner and (VACUUM, outside a
+        # transaction) the visibility map, so index-only counts skip the heap — the state
+        # autovacuum keeps a production database in, reached now instead of minutes later.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     return Result(org, True, time.perf_counter() - started, counts(org))
 
 

