@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -50,4 +51,6 @@ def bad_request(request) -> HttpResponse:
             status=400,
             content_type="application/problem+json",
         )
-    return HttpResponse(MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+    # A page of its own, rendered without the request: no session, user or database is read
+    # for an address that must not reach them.
+    return HttpResponse(render_to_string("400.html", {"message": MESSAGE}), status=400)

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_urls_with_control_characters_are_400(client, path):
     response = client.get(path)
     assert response.status_code == 400
-    assert "control characters" in response.content.decode()
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "control characters" in page and "<title>Bad request · Cairn</title>" in page
 
 
 def test_member_urls_with_nul_are_400(client_for, admin_membership):
