@@ -35,7 +35,7 @@ import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -319,8 +319,11 @@ def _store(organization_id, cycle, counted, seen_generation, week, now) -> None:
             _upsert(
                 rows, f"{update} WHERE {table}.generation = EXCLUDED.generation", pipelined=True
             )
-    except OperationalError:  # a deadlock with a writer: the counts are right, just not kept
-        logger.warning("health tallies of cycle %s not stored (concurrent write)", cycle.pk)
+    except DatabaseError:
+        # A cache write never fails the page: a deadlock with a writer, the cycle deleted
+        # meanwhile (its foreign key, checked at commit)… The counts served are right; they
+        # are just counted again next time.
+        logger.warning("health tallies of cycle %s not stored", cycle.pk, exc_info=True)
 
 
 def invalidate(organization_id: int, pairs: Iterable[tuple[int, int | None]]) -> None:

@@ -233,3 +233,16 @@ def test_a_row_expires_when_a_counted_key_result_turns_stale(world):
     later = attention.turns_stale_at(attention.last_activity(kr)) + dt.timedelta(seconds=1)
     report = health_report(organization=world.org, cycle=world.cycle, viewer=world.ceo, now=later)
     assert len(report.stale_krs) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_store_that_fails_is_skipped_and_the_report_is_still_served(world):
+    """The cycle is deleted between a reader's count and its store: the rows' foreign key
+    fails at commit. A cache write never fails the page: nothing is kept, nothing raised."""
+    cycle = world.cycle
+    now = timezone.now()
+    counted = {(world.platform.pk, False): (health_tally.ZERO, now + dt.timedelta(hours=1))}
+    cycle_id = cycle.pk
+    type(cycle).objects.filter(pk=cycle_id).delete()
+    health_tally._store(world.org.pk, cycle, counted, {}, iso_week(world.org, now), now)
+    assert not HealthTally.objects.filter(cycle_id=cycle_id).exists()
