@@ -132,17 +132,30 @@ def classify_smtp_error(exc: Exception) -> str | None:
 class BatchContent:
     """Per-batch content source: due KRs (reminders) or one digest snapshot (digests)."""
 
-    def __init__(self, *, organization: Organization, kind: str, period: str, now: datetime):
+    def __init__(
+        self,
+        *,
+        organization: Organization,
+        kind: str,
+        period: str,
+        now: datetime,
+        reader_ids: list[int] | None = None,
+    ):
+        """`reader_ids`: the batch's members, so a digest snapshot loads only what they can
+        be shown (`DigestSnapshot.load`); None loads the whole cycle."""
         self.organization, self.kind, self.period, self.now = organization, kind, period, now
         if kind in (Kind.REMINDER, Kind.FOLLOWUP):
             due = selectors.due_recipients(
                 organization=organization,
                 week=period,
                 include_contributors=organization.remind_contributors,
+                reader_ids=reader_ids,
             )
             self.due = {d.membership.pk: d.key_results for d in due}
         else:
-            self.snapshot = digests.DigestSnapshot.load(organization=organization, now=now)
+            self.snapshot = digests.DigestSnapshot.load(
+                organization=organization, now=now, kind=kind, reader_ids=reader_ids
+            )
 
     def render(self, membership: Membership) -> tuple[str, dict] | str:
         """(subject, context) for this member, or a skip reason."""
@@ -178,7 +191,9 @@ def deliver_batch(
     task_id: str,
 ) -> Counts:
     """Deliver one scheduled kind (reminder, digest) for one period to these members."""
-    content = BatchContent(organization=organization, kind=kind, period=period, now=now)
+    content = BatchContent(
+        organization=organization, kind=kind, period=period, now=now, reader_ids=membership_ids
+    )
     return deliver_to(
         content=content, kind=kind, period=period, membership_ids=membership_ids, task_id=task_id
     )

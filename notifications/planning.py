@@ -71,7 +71,9 @@ def plan(*, organization: Organization, kind: str, period: str, now: datetime) -
     members = selectors.memberships_by_id(organization=organization, ids=ids)
     opted_out = selectors.opted_out_member_ids(organization=organization, kind=kind, ids=ids)
     logs = selectors.logs_for(organization=organization, kind=kind, period=period, ids=ids)
-    content = BatchContent(organization=organization, kind=kind, period=period, now=now)
+    content = BatchContent(
+        organization=organization, kind=kind, period=period, now=now, reader_ids=ids
+    )
     items = []
     for membership_id in ids:
         membership = members[membership_id]

@@ -201,3 +201,62 @@ def test_every_digest_kind_renders_for_its_reader(company):
         counts = deliver(company, kind, reader)
         assert counts.sent == 1, kind
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.user.email for r in readers.values())
+
+
+def _as_ids(context: dict) -> dict:
+    """A digest context comparable across snapshots: rows by their ids, in order."""
+
+    def one(value):
+        if isinstance(value, list):
+            return [getattr(getattr(v, "key_result", v), "pk", v) for v in value]
+        return getattr(value, "pk", value)
+
+    return {key: one(value) for key, value in context.items()}
+
+
+def test_a_batch_snapshot_gives_each_reader_the_digest_the_whole_cycle_would(company):
+    """Delivery loads only what a batch's readers can be shown (their own key results for
+    owner digests, their units' subtrees for lead digests); every reader's digest is the one
+    a snapshot of the whole cycle gives — private objectives, sub-units, other units and
+    risks included."""
+    org = company.org
+    team = factories.OrgUnitFactory(organization=org, name="Platform", parent=company.unit)
+    sales = factories.OrgUnitFactory(organization=org, name="Sales")
+    team_lead = factories.MembershipFactory(organization=org, unit=team)
+    sales_lead = factories.MembershipFactory(organization=org, unit=sales)
+    team.lead, sales.lead = team_lead, sales_lead
+    team.save()
+    sales.save()
+    for unit, lead, visibility in ((team, team_lead, "private"), (sales, sales_lead, "public")):
+        objective = factories.ObjectiveFactory(
+            organization=org, cycle=company.cycle, owner=lead, level=Level.TEAM, unit=unit,
+            parent=company.objective, visibility=visibility, title=f"{unit.name} goal",
+        )  # fmt: skip
+        kr = factories.KeyResultFactory(
+            organization=org, objective=objective, owner=lead, title=f"{unit.name} KR"
+        )
+        check_in(kr, week=W46, at=IN_W46, progress=0.1, confidence=8)
+        check_in(kr, week=W47, at=IN_W47, progress=0.4, confidence=3)
+        factories.RiskFactory(organization=org, key_result=kr, description=f"{unit.name} risk")
+    check_in(company.kr_a, week=W47, at=IN_W47, progress=0.5)
+    whole = snapshot(company)
+    readers = [
+        company.owner, company.contributor, company.lead, team_lead, sales_lead,
+        company.ceo, company.champion,
+    ]  # fmt: skip
+    for kind in (
+        Kind.DIGEST_OWNER, Kind.DIGEST_LEAD, Kind.DIGEST_EXECUTIVE, Kind.DIGEST_CHAMPION
+    ):  # fmt: skip
+        for batch in ([r.pk for r in readers], [company.owner.pk], [team_lead.pk]):
+            batch_snapshot = DigestSnapshot.load(
+                organization=org, now=MONDAY_9, kind=kind, reader_ids=batch
+            )
+            for reader in (r for r in readers if r.pk in batch):
+                got = _as_ids(digest_context(batch_snapshot, kind, reader))
+                assert got == _as_ids(digest_context(whole, kind, reader)), (kind, reader)
+    # The batch really loaded less: an owner's batch holds their key results only.
+    owner_batch = DigestSnapshot.load(
+        organization=org, now=MONDAY_9, kind=Kind.DIGEST_OWNER, reader_ids=[company.owner.pk]
+    )
+    assert {line.key_result.owner_id for line in owner_batch.lines} == {company.owner.pk}
+    assert len(owner_batch.lines) < len(whole.lines)

@@ -4,7 +4,7 @@ from notifications import selectors
 from notifications.models import Kind
 from okrs.models import Cycle
 from tests import factories
-from tests.builders import person
+from tests.builders import add_contributor, person
 from tests.notifications.conftest import WEEK, check_in
 
 
@@ -73,6 +73,32 @@ def test_due_recipients_runs_constant_queries(company, django_assert_max_num_que
             organization=company.org, week=WEEK, include_contributors=True
         )
     assert len(due) == 18  # lead, owner, contributor + 15
+
+
+def test_a_batch_reads_its_members_due_key_results_exactly_as_the_whole_company(company):
+    """Each reminder batch reads only the KRs its members own or contribute to; each member's
+    list is the one the whole company's read gives (with and without contributors)."""
+    check_in(company.kr_b)
+    extra = person(company.org, email="extra@acme-test.example", unit=company.unit)
+    shared = factories.KeyResultFactory(
+        organization=company.org, objective=company.objective, owner=extra, title="Shared"
+    )
+    add_contributor(shared, company.owner)
+    for contributors in (False, True):
+        whole = due_map(company.org, include_contributors=contributors)
+        for batch in ([company.owner], [company.contributor, extra], [company.lead]):
+            due = selectors.due_recipients(
+                organization=company.org,
+                week=WEEK,
+                include_contributors=contributors,
+                reader_ids=[m.pk for m in batch],
+            )
+            got = {d.membership.user.email: [kr.title for kr in d.key_results] for d in due}
+            for member in batch:
+                assert got.get(member.user.email) == whole.get(member.user.email), (
+                    contributors,
+                    member.user.email,
+                )
 
 
 def test_digest_readers_by_kind(company, other_company):
