@@ -146,7 +146,8 @@ def _batch_scope(
     if kind == Kind.DIGEST_OWNER:
         owned = KeyResult.objects.filter(owner_id__in=ids)
         return Q(owner_id__in=ids), Q(pk__in=owned.values("objective_id"))
-    led = {unit.pk for unit in units if unit.lead_id in ids}
+    readers = set(ids)
+    led = {unit.pk for unit in units if unit.lead_id in readers}
     unit_ids = sorted(subtree_ids(((unit.pk, unit.parent_id) for unit in units), led))
     in_units = Q(objective__unit_id__in=unit_ids) | Q(owner__unit_id__in=unit_ids)
     return in_units, Q(unit_id__in=unit_ids)

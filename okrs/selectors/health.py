@@ -106,10 +106,13 @@ def _scoped(organization, cycle, unit_ids, viewer):
     return objectives, krs
 
 
-def _unit_tallies(*, organization, cycle, viewer, unit_ids, whole, week, now) -> dict[int, Counts]:
+def _unit_tallies(
+    *, organization, cycle, viewer, objectives, unit_ids, whole, week, now
+) -> dict[int, Counts]:
     """What `viewer` may see of each unit's own objectives (unit key → counts): the stored
     tallies (`health_tally.read`), public and — for those who see every private objective —
-    private, plus the private objectives this viewer may open, counted live."""
+    private, plus the private objectives this viewer may open (among `objectives`, the
+    scope's visible ones), counted live."""
     keys = set(unit_ids) | ({health_tally.COMPANY} if whole else set())
     stored = health_tally.read(
         organization_id=organization.pk,
@@ -126,7 +129,6 @@ def _unit_tallies(*, organization, cycle, viewer, unit_ids, whole, week, now) ->
         if unit_key in keys and (every_private if private else public):
             per_unit[unit_key] = plus(per_unit.get(unit_key), counts)
     if not every_private:
-        objectives, _krs = _scoped(organization, cycle, None if whole else unit_ids, viewer)
         # Their ids first (a partial index on private objectives), then the counts of those
         # few: an aggregate joining key results to the visibility filter read all 44,000.
         # Never an empty list, so the page runs the same queries whoever reads it.
@@ -180,10 +182,12 @@ def health_report(
     whole = unit is None
     unit_ids = set(outline.name) if whole else outline.subtree(unit.pk)
     children = outline.children(None if whole else unit.pk)
+    objectives, krs = _scoped(organization, cycle, None if whole else unit_ids, viewer)
     per_unit = _unit_tallies(
         organization=organization,
         cycle=cycle,
         viewer=viewer,
+        objectives=objectives,
         unit_ids=unit_ids,
         whole=whole,
         week=week,
@@ -204,7 +208,6 @@ def health_report(
         row = buckets.get(child.id, ZERO)
         rates.append(CheckInRate(child.id, child.name, row[_KEY_RESULTS], row[_CHECKED_IN]))
 
-    objectives, krs = _scoped(organization, cycle, None if whole else unit_ids, viewer)
     no_krs = health_tally.without_key_results_q(organization.pk)
     ownerless = krs.filter(owner__is_active=False)
     kr_rows = krs.select_related("objective", "owner__user").annotate(
@@ -225,7 +228,7 @@ def health_report(
             objective_rows.filter(no_krs).order_by("title", "id"), total.without_key_results
         ),
         orphans=Counted(
-            objective_rows.filter(health_tally.ORPHAN).order_by("title", "id"), total.orphans
+            objective_rows.filter(attention.orphan_q()).order_by("title", "id"), total.orphans
         ),
         stale_krs=Counted(
             kr_rows.filter(attention.stale_q(now)).order_by("last_activity", "id"), total.stale

@@ -62,8 +62,6 @@ COMPANY = 0  # the unit key of objectives without a unit (company-level ones)
 _ROWS_PER_INSERT = 500  # a multi-row VALUES (≈20 parameters a row; SQLite allows 32,766)
 _COUNT_WHOLE_CYCLE_FROM = 500  # units to recount: from here one pass over the cycle beats IN
 
-# How the report's definitions read (the lists filter with the same expressions).
-ORPHAN = attention.orphan_q()
 STATUS_FIELDS = {
     Status.NOT_STARTED: "not_started",
     Status.ON_TRACK: "on_track",
@@ -135,7 +133,7 @@ def count_by_unit(
         "objectives": Count("pk"),
         "progress_sum": Sum("progress"),
         "without_key_results": Count("pk", filter=without_key_results_q(organization_id)),
-        "orphans": Count("pk", filter=ORPHAN),
+        "orphans": Count("pk", filter=attention.orphan_q()),
         **{f: Count("pk", filter=Q(status=s)) for s, f in STATUS_FIELDS.items()},
     }
     this_week = CheckIn.objects.filter(organization_id=organization_id, week=week)
