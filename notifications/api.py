@@ -4,7 +4,7 @@ The same selectors and services as the notifications pages (`notifications/views
 member only ever reads and marks their own notifications (another member's or another
 organization's id is a 404), and replaces their own email opt-outs. A notification is shown
 exactly as the page shows it: the kind, title, body and link stored when it was delivered
-(delivery asks `okrs.visibility` per recipient first; the stored text is not re-checked).
+(delivery asks `okrs.rules.visibility` per recipient first; the stored text is not re-checked).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 `okrs.signals.conversation` fires after a comment or check-in commits; the receiver queues
 `notifications.tasks.notify_conversation` with ids only. Here the source is reloaded and each
-recipient re-checked against `okrs.visibility` (a member who may not open the objective hears
+recipient re-checked against `okrs.rules.visibility` (a member who may not open the objective hears
 nothing), then delivered through the same exactly-once claim as reminders: the log period is
 the source ("c<id>" for a comment, "k<id>" for a check-in), so a retry or a second signal never
 sends twice. Opting out of the email kind keeps the in-app notification.
@@ -16,8 +16,8 @@ from accounts.models import Organization
 from notifications import emails
 from notifications.delivery import Counts, deliver_to
 from notifications.models import Kind
-from okrs import visibility
 from okrs.models import CheckIn, Comment
+from okrs.rules import visibility
 
 
 def period_for(source: str, source_id: int) -> str:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization
 from notifications import digests, emails, selectors
 from notifications.models import Kind, Notification, NotificationLog
-from okrs import visibility
+from okrs.rules import visibility
 
 logger = logging.getLogger("cairn.notifications")
 STALE_CLAIM = timedelta(minutes=30)

@@ -7,7 +7,7 @@ sent: movers, new risks, missed check-ins and confidence drops of that week.
 `DigestSnapshot.load` runs a fixed handful of queries per delivery batch, over what that
 batch's readers can be shown (their own key results for owner digests, their units' subtrees
 for lead digests, the company for executives and champions); every reader's digest is then
-cut from it in Python — through `okrs.visibility`, so a reader never sees an objective (or its
+cut from it in Python — through `okrs.rules.visibility`, so a reader never sees an objective (or its
 key results, risks or counts) they may not open. The delivery batch primes the readers'
 visibility facts, so a batch of 50 readers costs the same as one.
 """
@@ -25,8 +25,8 @@ from accounts.selectors import subtree_ids
 from notifications import selectors
 from notifications.models import Kind
 from okrs.models import Cycle, KeyResult, Level, Objective, Risk
-from okrs.selectors import attention, weeks
-from okrs.visibility import can_view_key_result, can_view_objective
+from okrs.rules import attention, weeks
+from okrs.rules.visibility import can_view_key_result, can_view_objective
 
 TOP = 5
 

@@ -65,7 +65,7 @@ class Notification(TenantModel):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     # The objective a mention or comment notification is about: its stored title is shown only
-    # while the recipient may still open that objective (okrs.visibility), so making it
+    # while the recipient may still open that objective (okrs.rules.visibility), so making it
     # private later, or moving the reader, hides what was already written.
     objective = models.ForeignKey(
         "okrs.Objective", null=True, blank=True, on_delete=models.CASCADE, related_name="+"

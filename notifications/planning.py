@@ -10,7 +10,7 @@ from accounts.models import Membership, Organization
 from notifications import schedule, selectors
 from notifications.delivery import BatchContent, skip_reason
 from notifications.models import Kind
-from okrs.selectors.weeks import iso_week
+from okrs.rules.weeks import iso_week
 
 logger = logging.getLogger("cairn.notifications")
 REMINDER_KINDS = (Kind.REMINDER, Kind.FOLLOWUP)

@@ -1,6 +1,6 @@
 """When is an organization due? Pure time math (zoneinfo), no ORM.
 
-The ISO week itself is `okrs.selectors.weeks` (one definition for the whole product).
+The ISO week itself is `okrs.rules.weeks` (one definition for the whole product).
 
 The dispatcher runs at minute 0 of every UTC hour. An organization is due when the
 dispatcher's instant falls in the one-hour window that starts at its local check-in time:
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from accounts.models import zone_for
-from okrs.selectors.weeks import iso_week_of
+from okrs.rules.weeks import iso_week_of
 
 REMINDER = "reminder"
 FOLLOWUP = "followup"

@@ -13,8 +13,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from accounts.models import Membership, Organization, OrgUnit, Role
 from notifications.models import Notification, NotificationLog, NotificationOptOut
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor, Objective, Risk
+from okrs.rules.visibility import visible_objectives_q
 from okrs.selectors.cycles import active_cycle  # the one definition of "the active cycle"
-from okrs.visibility import visible_objectives_q
 
 
 def cycle_key_results(
@@ -243,7 +243,7 @@ def cycle_objectives(
     *, organization: Organization, cycle: Cycle, within: Q | None = None
 ) -> list[Objective]:
     """All objectives of a cycle (or those `within` selects) with owner and unit (one
-    query); callers filter per reader through `okrs.visibility`."""
+    query); callers filter per reader through `okrs.rules.visibility`."""
     objectives = Objective.objects.filter(organization=organization, cycle=cycle)
     if within is not None:
         objectives = objectives.filter(within)

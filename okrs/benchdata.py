@@ -8,7 +8,7 @@ their rules:
   objectives' progress); no per-row save, no per-row service call;
 - cached columns follow the check-ins: a KR's `current_value`, `confidence` and
   `last_check_in_at` are those of its latest check-in and its `progress` is
-  `okrs.progress.key_result_progress` of that value; objectives are rolled up once, for the
+  `okrs.rules.progress.key_result_progress` of that value; objectives are rolled up once, for the
   whole cycle, by `okrs.services.rollup.recompute_objectives_in_memory` (the function
   `recompute_cycle` uses);
 - at most one check-in per KR and ISO week in the organization's zone (`iso_week_in`), all of
@@ -36,7 +36,6 @@ from django.utils import timezone
 
 from accounts.demo import _demo_password_hash
 from accounts.models import Membership, Organization, OrgUnit, Role, User
-from okrs import progress
 from okrs.models import (
     AuditEntry,
     CheckIn,
@@ -51,7 +50,8 @@ from okrs.models import (
     Risk,
     Rollup,
 )
-from okrs.selectors.weeks import iso_week_in
+from okrs.rules import progress
+from okrs.rules.weeks import iso_week_in
 from okrs.services.rollup import recompute_objectives_in_memory
 
 BENCH_SLUG = "bench"

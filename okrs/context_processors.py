@@ -1,6 +1,6 @@
 """What the navigation may offer, asked of the policy (never decided in a template)."""
 
-from okrs import policy
+from okrs.rules import policy
 
 
 def navigation(request):

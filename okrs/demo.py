@@ -27,8 +27,8 @@ from okrs.models import (
     Objective,
     Risk,
 )
-from okrs.progress import key_result_progress
-from okrs.selectors.weeks import iso_week
+from okrs.rules.progress import key_result_progress
+from okrs.rules.weeks import iso_week
 from okrs.services.collaboration import add_comment
 from okrs.services.objectives import default_rollup
 from okrs.services.rollup import recompute_cycle

@@ -1,7 +1,7 @@
 """OKR domain: cycles, objectives (an alignment tree), key results, check-ins and their satellites.
 
 Every table carries `organization` (TenantModel); indexes and unique constraints lead with it.
-Progress fields are caches written only by services (see okrs/progress.py for the math).
+Progress fields are caches written only by services (see okrs/rules/progress.py for the math).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Status(models.TextChoices):
 
 
 class Rollup(models.TextChoices):
-    """Where an objective's progress comes from (okrs/progress.py `objective_progress`)."""
+    """Where an objective's progress comes from (okrs/rules/progress.py `objective_progress`)."""
 
     KEY_RESULTS = "key_results", "Its key results"
     CHILDREN = "children", "Its aligned objectives"

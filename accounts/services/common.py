@@ -12,7 +12,7 @@ UNSET = object()
 
 def can_view_security_log(m: Membership | None) -> bool:
     """The organization's security events (page and API): its active admins. Re-exported by
-    `okrs.policy` (the policy's surface); defined here because accounts never imports okrs."""
+    `okrs.rules.policy` (the policy's surface); defined here because accounts never imports okrs."""
     return m is not None and m.is_active and m.is_admin
 
 

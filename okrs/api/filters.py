@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, OrgUnit
 from okrs.models import Comment, Cycle, Initiative, KeyResult, Level, Objective, Risk, Status
-from okrs.selectors import attention
+from okrs.rules import attention
 
 
 def _org_queryset(model):

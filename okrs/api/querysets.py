@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Membership, Organization
 from okrs.models import Comment, Initiative, KeyResult, Objective, Risk
-from okrs.visibility import visible_key_results_q, visible_objectives_q
+from okrs.rules.visibility import visible_key_results_q, visible_objectives_q
 
 
 def visible_objectives(*, organization: Organization, viewer: Membership) -> QuerySet[Objective]:

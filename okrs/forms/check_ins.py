@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from okrs import limits
 from okrs.forms.base import StyledForm
+from okrs.rules import limits
 
 
 class CheckInForm(StyledForm):

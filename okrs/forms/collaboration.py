@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from okrs import limits
 from okrs.forms.base import MemberChoiceField, StyledForm, members_of
 from okrs.models import Initiative, Risk
+from okrs.rules import limits
 
 
 class InitiativeForm(StyledForm):

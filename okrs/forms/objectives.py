@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from okrs import limits, policy, selectors
+from okrs import selectors
 from okrs.forms.base import (
     MemberChoiceField,
     StyledForm,
@@ -16,6 +16,7 @@ from okrs.forms.base import (
     units_of,
 )
 from okrs.models import Cycle, Level, Objective, Rollup, Status
+from okrs.rules import limits, policy
 from okrs.widgets import ObjectivePicker
 
 _LABEL_SUFFIX = re.compile(

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django import forms
 
 from accounts.fields import MemberChoiceField, UnitChoiceField
-from okrs import limits
 from okrs.models import Cycle, Status
+from okrs.rules import limits
 
 
 class CycleForm(forms.Form):

@@ -4,6 +4,8 @@ Every selector takes `organization` and filters on it first; list selectors load
 their pages need in a constant number of queries. See docs/decisions/0001.
 """
 
+from okrs.rules.visibility import visible_objectives_q
+from okrs.rules.weeks import iso_week, week_start
 from okrs.selectors.audit import audit_for_objective
 from okrs.selectors.collaboration import (
     aligned_children,
@@ -48,8 +50,6 @@ from okrs.selectors.objectives import (
     parent_candidates,
     search_objectives,
 )
-from okrs.selectors.weeks import iso_week, week_start
-from okrs.visibility import visible_objectives_q
 
 __all__ = [
     "aligned_children",

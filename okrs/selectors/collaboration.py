@@ -1,7 +1,7 @@
 """Reads around an objective or key result: aligned children, initiatives, risks, comments.
 
 Single-row lookups answer 404 for another tenant's row *and* for a row whose objective the
-viewer may not see (the one visibility rule: `okrs.policy.can_view_objective` /
+viewer may not see (the one visibility rule: `okrs.rules.policy.can_view_objective` /
 `okrs.selectors.visible_objectives_q`), so ids leak nothing. Rows come with the key result,
 objective and cycle loaded: the policy's write predicates need the cycle, without a query.
 """
@@ -14,9 +14,9 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Organization
-from okrs import policy
 from okrs.models import Comment, Initiative, KeyResult, Objective, Risk
-from okrs.visibility import can_view_key_result, visible_objectives_q
+from okrs.rules import policy
+from okrs.rules.visibility import can_view_key_result, visible_objectives_q
 
 # What a key result page needs of the KR behind an initiative or a risk.
 _KR_RELATED = (

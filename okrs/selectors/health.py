@@ -6,7 +6,7 @@ passing of time made stale), and each list is a queryset the page slices one pag
 total already known from the tallies (`Counted`). The definitions are the one place each:
 `attention.stale_q` / `low_confidence_q`, `weeks.iso_week`, the counts
 (`health_tally.count_by_unit`), the unit subtree (`accounts.selectors.subtree_ids`) and
-visibility (`okrs.visibility`).
+visibility (`okrs.rules.visibility`).
 
 The check-in rates are per child unit of the scope (`health_scope`), each row its whole
 subtree: a row per child, never a row per unit of the company.
@@ -22,13 +22,13 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
 from okr_project.paging import Counted
-from okrs import visibility
 from okrs.models import Cycle, KeyResult, Objective
-from okrs.selectors import attention, health_tally
+from okrs.rules import attention, visibility
+from okrs.rules.visibility import visible_objectives_q
+from okrs.rules.weeks import iso_week
+from okrs.selectors import health_tally
 from okrs.selectors.health_scope import HealthScope, UnitOutline
 from okrs.selectors.health_tally import ZERO, Counts, Tally, plus
-from okrs.selectors.weeks import iso_week
-from okrs.visibility import visible_objectives_q
 
 
 @dataclass

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership, Organization, OrgUnit
 from accounts.selectors import get_unit, subtree_ids
-from okrs import policy, visibility
+from okrs.rules import policy, visibility
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ count only if the generation is still the one it read before counting (`INSERT �
 … DO UPDATE … WHERE generation = excluded.generation`), so a count that may predate a write is
 never stored as valid. The rows are PostgreSQL-row-level-secured like every tenant table.
 
-Visibility stays the one rule (`okrs.visibility`): rows hold every objective, split public /
+Visibility stays the one rule (`okrs.rules.visibility`): rows hold every objective, split public /
 private; a reader sums the public rows (`sees_public`), the private rows only if they see every
 private objective (`sees_every_private`), and otherwise counts the private ones they may see
 live (`visible_private_objectives_q`: few rows, a partial index).
@@ -53,7 +53,7 @@ from django.db.models import (
 
 from accounts.models import OrgUnit
 from okrs.models import CheckIn, Cycle, HealthTally, KeyResult, Objective, Status
-from okrs.selectors import attention
+from okrs.rules import attention
 
 logger = logging.getLogger(__name__)
 

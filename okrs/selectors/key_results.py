@@ -18,11 +18,11 @@ from django.db.models import (
 from django.http import Http404
 
 from accounts.models import Membership, Organization
-from okrs import visibility
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
+from okrs.rules import visibility
+from okrs.rules.visibility import visible_key_results_q
+from okrs.rules.weeks import iso_week
 from okrs.selectors.cycles import active_cycle, active_cycles
-from okrs.selectors.weeks import iso_week
-from okrs.visibility import visible_key_results_q
 
 
 def _member_key_results(

@@ -22,9 +22,9 @@ from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.http import Http404
 
 from accounts.models import Membership, Organization, OrgUnit
-from okrs import policy
 from okrs.models import LEVEL_RANK, Cycle, KeyResult, Objective
-from okrs.visibility import visible_objectives_q
+from okrs.rules import policy
+from okrs.rules.visibility import visible_objectives_q
 
 
 def _key_results_prefetch() -> Prefetch:

@@ -1,6 +1,6 @@
 """A person's OKRs as another member sees them (the OKR section of a people page).
 
-Everything goes through the one visibility rule (`okrs.visibility`, required `viewer`): an
+Everything goes through the one visibility rule (`okrs.rules.visibility`, required `viewer`): an
 objective of the person that the viewer may not open is not listed, not counted and not
 averaged, and neither are its key results. The lists are querysets the caller pages; the
 page costs the same number of queries whatever the person owns.
@@ -15,9 +15,9 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from accounts.models import Membership, Organization
 from okr_project.paging import Counted
 from okrs.models import Cycle, KeyResult, KeyResultContributor, Objective
+from okrs.rules.visibility import visible_key_results_q, visible_objectives_q
 from okrs.selectors.key_results import key_results_for_member
 from okrs.selectors.objectives import objectives_for_cycle
-from okrs.visibility import visible_key_results_q, visible_objectives_q
 
 # The switcher's order: what is happening now, what is being planned, then the past.
 _STATUS_ORDER = {Cycle.Status.ACTIVE: 0, Cycle.Status.PLANNING: 1, Cycle.Status.CLOSED: 2}

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, models
 
 from accounts.models import Membership, Organization
-from okrs import limits, policy
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
+from okrs.rules import limits, policy
 
 # The closed-cycle rule and its message live in the policy; services refuse through it.
 CLOSED_MESSAGE = policy.CLOSED_MESSAGE

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
-from okrs import limits, policy
 from okrs.models import AuditEntry, CheckIn, KeyResult
-from okrs.selectors.weeks import iso_week
+from okrs.rules import limits, policy
+from okrs.rules.weeks import iso_week
 from okrs.services._common import audit, ensure_active, snapshot, to_confidence, to_decimal
 from okrs.services.mentions import find_mentions
 from okrs.services.rollup import recompute_key_result, recompute_objective_chain

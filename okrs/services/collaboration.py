@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership
-from okrs import limits, policy
 from okrs.models import Comment, CommentMention, Initiative, KeyResult, Objective, Risk
+from okrs.rules import limits, policy
 from okrs.services._common import (
     ensure_active_member,
     ensure_in_org,

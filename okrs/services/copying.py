@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership
-from okrs import policy
 from okrs.models import AuditEntry, Cycle, KeyResult, KeyResultContributor, Objective
+from okrs.rules import policy
 from okrs.services._common import ensure_open
 from okrs.services.rollup import recompute_cycle
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from accounts.models import Membership, Organization
-from okrs import policy
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
+from okrs.rules import policy
 from okrs.services._common import audit, diff, ensure_open, reject_unknown, snapshot
 from okrs.services.copying import copy_unfinished_okrs
 from okrs.services.rollup import recompute_cycle

@@ -19,12 +19,12 @@ from django.db import transaction
 from django.http import Http404
 
 from accounts.models import Membership
-from okrs import policy
 from okrs.models import Cycle, KeyResult, Objective
+from okrs.rules import policy
+from okrs.rules.visibility import visible_key_results_q, visible_objectives_q
 from okrs.services._common import ensure_open
 from okrs.services.key_results import grade_key_result
 from okrs.services.objectives import grade_objective
-from okrs.visibility import visible_key_results_q, visible_objectives_q
 
 OBJECTIVES, KEY_RESULTS = "objectives", "key_results"
 MAX_ROWS = 500  # per list: a cycle's page of rows, not a bulk import

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
-from okrs import policy
 from okrs.models import AuditEntry, KeyResult, KeyResultContributor, Objective
+from okrs.rules import policy
 from okrs.services._common import (
     audit_row,
     check_version,

@@ -14,8 +14,8 @@ import re
 from django.db.models import Q
 
 from accounts.models import Membership
-from okrs import visibility
 from okrs.models import Objective
+from okrs.rules import visibility
 
 _TOKEN = re.compile(r"(?<![\w@])@([\w][\w.\-]*)")
 MENTION_TAIL = r"(?![\w-]|\.\w)"  # "@owner." mentions owner; "@owner.x" does not

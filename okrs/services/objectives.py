@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
-from okrs import limits, policy
 from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Rollup, Status
+from okrs.rules import limits, policy
 from okrs.selectors import health_tally
 from okrs.selectors.objectives import MAX_ALIGNMENT_DEPTH
 from okrs.services._common import (

@@ -1,6 +1,6 @@
 """Progress roll-up: KR progress from its values, objective progress up the alignment chain.
 
-The math lives in okrs/progress.py; this module only loads the numbers and stores the results.
+The math lives in okrs/rules/progress.py; this module only loads the numbers and stores the results.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.db.models import DecimalField, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from okrs import progress as math
 from okrs.models import Cycle, KeyResult, Objective
+from okrs.rules import progress as math
 from okrs.selectors import health_tally
 
 

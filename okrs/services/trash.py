@@ -1,7 +1,7 @@
 """The trash: deleting an objective or a key result moves it there for 30 days.
 
 While trashed, a row is hidden everywhere by construction (the default managers and
-`okrs.visibility` skip it: pages, API, counts, roll-up, digests, reminders). An admin restores
+`okrs.rules.visibility` skip it: pages, API, counts, roll-up, digests, reminders). An admin restores
 it from the trash page; the `okrs.tasks.purge_trash` beat task deletes it for good after
 `RETENTION`. Deleting an objective trashes its live key results with it (same instant, so
 restoring brings exactly those back) and unaligns the objectives aligned to it; restoring
@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership
-from okrs import policy
 from okrs.models import AuditEntry, KeyResult, Objective
+from okrs.rules import policy
 from okrs.selectors import health_tally
 from okrs.services._common import audit_row, ensure_open
 from okrs.services.rollup import recompute_objective_chain

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import Role
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
-from okrs.policy import CLOSED_MESSAGE
+from okrs.rules.policy import CLOSED_MESSAGE
 from tests import factories
 from tests.api.conftest import assert_problem
 from tests.builders import person

@@ -4,7 +4,7 @@ whoever may edit the objective, while its cycle is open)."""
 import pytest
 
 from okrs.models import Cycle, Objective
-from okrs.policy import CLOSED_MESSAGE
+from okrs.rules.policy import CLOSED_MESSAGE
 from tests.api.conftest import assert_problem
 
 pytestmark = pytest.mark.django_db

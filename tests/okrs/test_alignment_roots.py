@@ -1,6 +1,6 @@
 """The alignment tree's first level (`selectors.alignment_roots`) is exactly the rule, for every
 viewer: the visible objectives of the cycle whose parent is none or one the viewer may not open
-(okrs.visibility). The selector reads it through two partial indexes (roots, private ones)
+(okrs.rules.visibility). The selector reads it through two partial indexes (roots, private ones)
 instead of the whole cycle (docs/benchmarks.md, EXPLAIN check); this pins the semantics."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Membership
-from okrs import selectors, services, visibility
+from okrs import selectors, services
 from okrs.models import Cycle, Level, Objective
+from okrs.rules import visibility
 from tests import factories
 from tests.okrs.conftest import make_chain
 

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit, Role, User
-from okrs import progress
 from okrs.models import (
     LEVEL_RANK,
     CheckIn,
@@ -20,7 +19,8 @@ from okrs.models import (
     Objective,
     Risk,
 )
-from okrs.selectors.weeks import iso_week
+from okrs.rules import progress
+from okrs.rules.weeks import iso_week
 from okrs.services.rollup import recompute_cycle
 
 N = 60

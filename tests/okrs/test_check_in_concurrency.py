@@ -6,8 +6,9 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from okrs import progress, services
+from okrs import services
 from okrs.models import CheckIn, HealthTally
+from okrs.rules import progress
 from okrs.selectors import health_report
 from tests.okrs.conftest import make_chain, reload
 

@@ -10,7 +10,7 @@ import pytest
 
 from accounts.selectors import subtree_ids
 from okrs.models import KeyResult, Objective
-from okrs.selectors import attention, weeks
+from okrs.rules import attention, weeks
 from tests import factories
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)

@@ -7,7 +7,7 @@ from accounts import demo as people_demo
 from accounts.models import Membership
 from okrs import demo, selectors, services
 from okrs.models import CheckIn, CommentMention, Cycle, KeyResult, Level, Objective, Rollup
-from okrs.progress import objective_progress
+from okrs.rules.progress import objective_progress
 
 
 @pytest.fixture

@@ -23,9 +23,10 @@ from accounts.selectors import subtree_ids
 from accounts.services import deactivate_member, reactivate_member
 from okrs import services
 from okrs.models import CheckIn, HealthTally, KeyResult, Level, Objective
-from okrs.selectors import attention, health_report, health_tally
-from okrs.selectors.weeks import iso_week
-from okrs.visibility import can_view_objective
+from okrs.rules import attention
+from okrs.rules.visibility import can_view_objective
+from okrs.rules.weeks import iso_week
+from okrs.selectors import health_report, health_tally
 from tests.okrs.conftest import make_chain
 
 pytestmark = pytest.mark.django_db

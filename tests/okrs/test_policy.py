@@ -2,8 +2,8 @@
 
 import pytest
 
-from okrs import policy
 from okrs.models import Level
+from okrs.rules import policy
 from tests import factories
 from tests.okrs.conftest import make_chain
 

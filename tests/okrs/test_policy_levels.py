@@ -2,8 +2,8 @@
 
 import pytest
 
-from okrs import policy
 from okrs.models import Cycle
+from okrs.rules import policy
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from okrs import progress as p
+from okrs.rules import progress as p
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 fraction = st.floats(min_value=0, max_value=1)

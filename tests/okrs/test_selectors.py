@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Membership
-from okrs import selectors, services, visibility
+from okrs import selectors, services
 from okrs.models import CheckIn, Level
+from okrs.rules import visibility
 from tests import factories
 from tests.builders import add_contributor
 from tests.okrs.conftest import make_chain

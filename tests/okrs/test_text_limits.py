@@ -1,11 +1,12 @@
-"""Free text has one set of limits (okrs.limits), enforced by the services; the audit log
+"""Free text has one set of limits (okrs.rules.limits), enforced by the services; the audit log
 keeps a bounded copy of long values."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from okrs import limits, services
+from okrs import services
 from okrs.models import AuditEntry, Level, Objective
+from okrs.rules import limits
 
 pytestmark = pytest.mark.django_db
 HUGE = "x" * 2_400_000

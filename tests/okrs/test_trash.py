@@ -100,7 +100,7 @@ def _live_krs_with_trashed_objectives(org) -> int:
 def test_a_live_key_result_always_has_a_live_objective(world):
     """The invariant `visibility.visible_key_results_q` relies on to read key results
     without joining their objectives for admins and executives."""
-    from okrs.visibility import can_view_key_result, visible_key_results_q
+    from okrs.rules.visibility import can_view_key_result, visible_key_results_q
 
     company, dept, team, kr = make_chain(world)
     other = KeyResultFactory(organization=world.org, objective=team, owner=world.owner)

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from okrs import visibility
 from okrs.models import Level, Objective
+from okrs.rules import visibility
 from tests import factories
 from tests.builders import add_contributor
 

@@ -3,7 +3,7 @@
 One company: a public team objective and, aligned under it, a private individual objective
 whose title, key result, check-in note, initiative, risk and comment each carry a marker.
 A member of another unit and a champion (champions coach everyone, but see private
-objectives only under the rule in okrs/visibility.py) then:
+objectives only under the rule in okrs/rules/visibility.py) then:
 1. GET every URL pattern under the organization (found by introspection, web and API), filled
    once with the public rows' ids and once with the private rows' ids;
 2. crawl every page reachable by links and htmx attributes from the home page;

@@ -3,7 +3,7 @@
 Org A ("ALPHAONLY", built by tests/security/isolation.py) gets one person per role: admin,
 executive, champion, lead of the objective's unit, objective owner, key result owner, key
 result contributor and a plain member. A's objective is private, so the visibility rule
-splits the roles (okrs.visibility decides who should see it; no table here repeats it).
+splits the roles (okrs.rules.visibility decides who should see it; no table here repeats it).
 Every URL pattern under the slug (web pages, htmx partials, API) is filled with A's real rows
 by `fill()` (a kwarg it cannot fill fails the test) and asked:
 1. anonymously: web pages redirect to the login page, the API answers 401;
@@ -35,7 +35,7 @@ from okrs.models import (
     Objective,
     Risk,
 )
-from okrs.visibility import can_view_key_result, can_view_objective
+from okrs.rules.visibility import can_view_key_result, can_view_objective
 from tests import factories
 from tests.builders import add_contributor, person
 from tests.security.isolation import (
@@ -250,7 +250,7 @@ def test_a_member_of_another_organization_gets_404(world, client):
 
 
 def _viewable(viewer: Membership, alpha: Tenant) -> dict[str, bool]:
-    """Per URL kwarg: may this viewer see the row it names (okrs.visibility decides)."""
+    """Per URL kwarg: may this viewer see the row it names (okrs.rules.visibility decides)."""
     kr = alpha.key_result
     return {
         "objective_id": can_view_objective(viewer, alpha.objective),

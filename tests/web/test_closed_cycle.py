@@ -5,8 +5,9 @@ reason, and the objective page's Grade link opens a page that exists."""
 import pytest
 from django.urls import reverse
 
-from okrs import policy, selectors
+from okrs import selectors
 from okrs.models import Cycle, Level, Risk
+from okrs.rules import policy
 from tests import factories
 from tests.web.test_work_support import build_cascade
 

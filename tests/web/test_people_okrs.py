@@ -3,7 +3,7 @@
 Pat (a member of Platform, reporting to its lead Lee) owns a public and a private objective in
 the active cycle, a key result under Lee's objective and a contribution under the admin's;
 last quarter (closed) Pat owned two graded public objectives and a graded private one. Who
-may open the private ones is okrs.visibility's answer (Pat, Lee as manager and unit lead, the
+may open the private ones is okrs.rules.visibility's answer (Pat, Lee as manager and unit lead, the
 admin); a plain member of another unit and a champion see neither the titles, nor the key
 results, nor the counts and averages that would include them.
 """

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, OrgUnit, Role, SecurityEvent
 from notifications.services import notify
 from okrs.models import CheckIn, Cycle, HealthTally, KeyResult, Level, Objective
-from okrs.selectors.weeks import iso_week
+from okrs.rules.weeks import iso_week
 from tests import factories
 from tests.builders import add_contributor, person
 

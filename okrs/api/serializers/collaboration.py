@@ -5,7 +5,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Membership
-from okrs import limits
 from okrs.api.serializers.fields import (
     OrgScopedPrimaryKeyRelatedField,
     StrictModelSerializer,
@@ -13,6 +12,7 @@ from okrs.api.serializers.fields import (
     VisibleObjectiveField,
 )
 from okrs.models import Comment, Initiative, KeyResult, Objective, Risk
+from okrs.rules import limits
 
 
 class InitiativeSerializer(StrictModelSerializer):

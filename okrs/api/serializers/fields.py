@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from accounts.api.fields import OrgScopedPrimaryKeyRelatedField
 from accounts.api.serializers import StrictSerializerMixin
-from okrs import policy
-from okrs.visibility import can_view_key_result
+from okrs.rules import policy
+from okrs.rules.visibility import can_view_key_result
 
 
 class VisibleObjectiveField(OrgScopedPrimaryKeyRelatedField):

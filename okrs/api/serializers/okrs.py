@@ -5,13 +5,13 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Membership, OrgUnit
-from okrs import limits
 from okrs.api.serializers.fields import (
     OrgScopedPrimaryKeyRelatedField,
     StrictModelSerializer,
     VisibleObjectiveField,
 )
 from okrs.models import AuditEntry, CheckIn, Cycle, KeyResult, Objective
+from okrs.rules import limits
 
 PROGRESS_HELP = "Cached progress, a fraction from 0 to 1."
 GRADE_HELP = (

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from okrs import policy, services
+from okrs import services
 from okrs.api import querysets
 from okrs.api.serializers import (
     CopyUnfinishedResultSerializer,
@@ -22,6 +22,7 @@ from okrs.api.serializers import (
     CycleGradesResultSerializer,
     CycleGradesSerializer,
 )
+from okrs.rules import policy
 from okrs.services.grading import row_key
 
 GRADES_DESCRIPTION = (

@@ -30,7 +30,7 @@ from notifications.models import Kind, NotificationLog
 from notifications.schedule import DIGEST_KINDS, REMINDER
 from okrs.benchdata import BENCH_SLUG
 from okrs.management.commands.bench_http import _free_port
-from okrs.selectors.weeks import iso_week
+from okrs.rules.weeks import iso_week
 
 QUEUE = settings.CELERY_TASK_DEFAULT_QUEUE
 

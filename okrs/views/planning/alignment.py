@@ -9,10 +9,11 @@ from django.template.response import TemplateResponse
 
 from accounts.tenancy import org_required
 from okr_project.web import paginate
-from okrs import policy, selectors
+from okrs import selectors
 from okrs.forms.base import members_of, units_of
 from okrs.forms.planning import AlignmentFilterForm
 from okrs.models import LEVEL_RANK, Level
+from okrs.rules import policy
 from okrs.views.planning.common import PAGE_SIZE
 from okrs.views.planning.cycles import switched_cycle
 

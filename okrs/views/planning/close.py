@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
 from okr_project.web import apply_service_error, error_text, paginate, submit_to_service
-from okrs import policy, selectors, services
+from okrs import selectors, services
 from okrs.forms.planning import CopyUnfinishedForm, GradeForm
 from okrs.models import LEVEL_RANK, Cycle
+from okrs.rules import policy
 from okrs.services import grading
 
 TEMPLATE = "okrs/planning/cycle_close.html"

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
 from okr_project.web import error_text, forbidden, submit_to_service
-from okrs import policy, selectors, services
+from okrs import selectors, services
 from okrs.forms.planning import CycleForm, CycleSwitchForm
 from okrs.models import Level
+from okrs.rules import policy
 from okrs.views.planning.common import resolve_cycle
 
 OVERVIEW = "okrs/planning/overview.html"

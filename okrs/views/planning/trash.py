@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.tenancy import org_required
 from okr_project.web import error_text, forbidden, paginate
-from okrs import policy, services
+from okrs import services
+from okrs.rules import policy
 from okrs.selectors import trash as selectors
 
 ADMINS_ONLY = "Only admins can see and restore the trash."

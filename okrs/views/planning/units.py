@@ -7,7 +7,8 @@ from django.shortcuts import render
 from accounts.selectors import UNIT_SORTS, get_unit, units_listing, with_member_counts
 from accounts.tenancy import org_required
 from okr_project.web import paginate
-from okrs import policy, selectors
+from okrs import selectors
+from okrs.rules import policy
 from okrs.views.planning.common import resolve_cycle
 
 UNITS_PER_PAGE = 50

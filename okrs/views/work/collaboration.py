@@ -14,9 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.tenancy import org_required
 from okr_project.web import error_text, submit_to_service
-from okrs import policy, selectors, services
+from okrs import selectors, services
 from okrs.forms import InitiativeForm, InitiativeStatusForm, RiskForm
 from okrs.models import Risk
+from okrs.rules import policy
 from okrs.views.work.common import form_status, refuse
 from okrs.views.work.key_results import back_to_kr, get_kr, initiatives_context
 

@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from okr_project.web import paginate, submit_to_service
-from okrs import policy, selectors, services
+from okrs import selectors, services
 from okrs.forms import CommentForm
 from okrs.models import KeyResult, Objective
+from okrs.rules import policy
 
 COMMENTS_PAGE_SIZE = 20
 

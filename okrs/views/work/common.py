@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from okr_project.web import error_text, forbidden
-from okrs import policy
+from okrs.rules import policy
 
 HISTORY_PAGE_SIZE = 10
 ALIGNED_PAGE_SIZE = 25

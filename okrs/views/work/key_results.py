@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.tenancy import org_required
 from okr_project.web import confirm, paginate, submit_to_service
-from okrs import policy, selectors, services
+from okrs import selectors, services
 from okrs.charts import key_result_chart
 from okrs.forms import InitiativeForm, KeyResultForm, RiskForm
 from okrs.models import Initiative, KeyResult
+from okrs.rules import policy
 from okrs.views.work.comments import comments_context, post_comment
 from okrs.views.work.common import (
     LONG_LIST_PAGE_SIZE,

@@ -23,9 +23,10 @@ from okr_project.web import (
     safe_next_url,
     submit_to_service,
 )
-from okrs import policy, selectors, services
+from okrs import selectors, services
 from okrs.forms import CheckInForm
 from okrs.models import KeyResult, Objective
+from okrs.rules import policy
 from okrs.views.work.common import htmx_form_status, org_url
 
 # Individual → team → department → company is at most three hops up.

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import get_unit
 from accounts.tenancy import org_required
 from okr_project.web import confirm, paginate, submit_to_service
-from okrs import policy, selectors, services
+from okrs import selectors, services
 from okrs.forms import ObjectiveForm
 from okrs.models import Level, Objective, Rollup
+from okrs.rules import policy
 from okrs.services.objectives import default_rollup
 from okrs.views.work.comments import comments_context, post_comment
 from okrs.views.work.common import (

@@ -2,7 +2,7 @@
 
 Pure functions of a `Membership` and already-loaded rows. Services call `require(...)`;
 templates and the API call the `can_*` predicates to show or hide controls. Visibility (who
-may see an objective) lives in `okrs.visibility`, re-exported here; its facts about a viewer
+may see an objective) lives in `okrs.rules.visibility`, re-exported here; its facts about a viewer
 (units led, objectives worked on) are loaded once per membership object and cached on it.
 
 Every predicate first checks that the row belongs to the member's organization, so a
@@ -22,7 +22,7 @@ from accounts.models import Membership, OrgUnit, Role
 # the policy's surface.
 from accounts.services.common import can_delete_organization, can_view_security_log
 from okrs.models import Cycle, Initiative, KeyResult, Objective
-from okrs.visibility import can_view_objective, unit_ids_led_by
+from okrs.rules.visibility import can_view_objective, unit_ids_led_by
 
 __all__ = [
     "can_delete_organization",
