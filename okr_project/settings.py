@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "okrs",
     "notifications",
 ]
+# Demo data and the benchmark tooling are not part of the product: never in production.
+if not IS_PRODUCTION:
+    INSTALLED_APPS += ["demo", "devtools"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -13,7 +13,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import demo as accounts_demo
 from accounts import security_events, services
 from accounts.api.tokens import create_api_token
 from accounts.models import (
@@ -28,12 +27,13 @@ from accounts.models import (
 )
 from accounts.services import organization_deletion as deletion
 from accounts.tasks import purge_organizations
+from demo import people as accounts_demo
+from demo.notifications import seed_notifications
+from demo.okrs import seed_okrs
 from notifications.beat import SCHEDULES
-from notifications.demo import seed_notifications
 from notifications.models import Kind as NotificationKind
 from notifications.models import NotificationLog, NotificationOptOut
 from okrs import services as okr_services
-from okrs.demo import seed_okrs
 from okrs.models import Objective
 from tests.builders import person
 from tests.security.test_row_level_security import probe_role  # noqa: F401 (a fixture)

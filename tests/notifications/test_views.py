@@ -3,8 +3,8 @@
 from django.test import Client
 from django.urls import reverse
 
+from demo.notifications import seed_notifications
 from notifications import emails
-from notifications.demo import seed_notifications
 from notifications.models import Kind, Notification, NotificationLog, NotificationOptOut
 from tests import factories
 from tests.builders import person

@@ -1,6 +1,6 @@
 """`manage.py bench`: a quick in-process profile on the seeded `bench` company.
 
-Seeds the `bench` organization once (okrs/benchdata.py, the generator behind
+Seeds the `bench` organization once (devtools/benchdata.py, the generator behind
 `seed_demo --employees N`), then requests the main pages and API lists in-process with Django's
 test client, and times the check-in service. Prints a Markdown table; `--write FILE` saves it.
 Bounded: a fixed number of requests. The real-HTTP benchmark is `manage.py bench_http`
@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership, Organization, OrgUnit, Role
-from okrs.benchdata import seed_bench
+from devtools.benchdata import seed_bench
 from okrs.models import Cycle, KeyResult, Objective
 
 

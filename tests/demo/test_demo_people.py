@@ -2,8 +2,8 @@
 
 from django.core.management import call_command
 
-from accounts import demo
 from accounts.models import Membership, Organization, OrgUnit, Role, User
+from demo import people as demo
 
 
 def _m(slug, local):

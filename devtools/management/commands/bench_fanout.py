@@ -26,10 +26,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Organization
+from devtools.benchdata import BENCH_SLUG
+from devtools.management.commands.bench_http import _free_port
 from notifications.models import Kind, NotificationLog
 from notifications.schedule import DIGEST_KINDS, REMINDER
-from okrs.benchdata import BENCH_SLUG
-from okrs.management.commands.bench_http import _free_port
 from okrs.rules.weeks import iso_week
 
 QUEUE = settings.CELERY_TASK_DEFAULT_QUEUE

@@ -2,7 +2,7 @@
 
 `X-Cairn-Queries` is the number of SQL statements the request ran (counted with Django's
 `execute_wrapper`, so it works with DEBUG off). Nothing in the app imports this module and
-`okr_project.wsgi` is unchanged: the benchmark starts gunicorn on `okr_project.bench_wsgi` to
+`okr_project.wsgi` is unchanged: the benchmark starts gunicorn on `devtools.bench_wsgi` to
 measure query counts under production settings, over real HTTP.
 """
 

@@ -4,7 +4,7 @@
    migrates it, seeds the demo companies and the `bench` company (BENCH_EMPLOYEES, default
    10,000 people; kept when it already has that many), runs collectstatic;
 2. starts gunicorn (2 workers) on 127.0.0.1 and a free port with CAIRN_ENV=production, a
-   random SECRET_KEY, DEBUG off, and the WSGI entry `okr_project.bench_wsgi` (the production
+   random SECRET_KEY, DEBUG off, and the WSGI entry `devtools.bench_wsgi` (the production
    app plus an `X-Cairn-Queries` header);
 3. logs in through the real login form (CSRF token and cookie) as an owner, an executive, a
    champion and an admin of `bench` and of `acme`;
@@ -42,7 +42,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from accounts.models import Membership, Organization, OrgUnit
-from okrs.benchdata import BENCH_SLUG, counts
+from devtools.benchdata import BENCH_SLUG, counts
 from okrs.models import Cycle, KeyResult, Objective
 
 HOST = "127.0.0.1"
@@ -281,7 +281,7 @@ class Command(BaseCommand):
         gunicorn = Path(sys.executable).with_name("gunicorn")
         command = [
             str(gunicorn),
-            "okr_project.bench_wsgi:application",
+            "devtools.bench_wsgi:application",
             "--bind",
             f"{HOST}:{port}",
             "--workers",

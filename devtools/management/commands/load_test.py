@@ -35,9 +35,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from okrs.benchdata import BENCH_SLUG
-from okrs.management.commands.bench_http import Browser, _free_port
-from okrs.management.commands.bench_http import Command as Bench
+from devtools.benchdata import BENCH_SLUG
+from devtools.management.commands.bench_http import Browser, _free_port
+from devtools.management.commands.bench_http import Command as Bench
 from okrs.models import AuditEntry, Cycle, KeyResult
 
 MARKS = ("<!-- load_test:start -->", "<!-- load_test:end -->")

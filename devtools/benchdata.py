@@ -34,8 +34,8 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.demo import _demo_password_hash
 from accounts.models import Membership, Organization, OrgUnit, Role, User
+from demo.people import demo_password_hash
 from okrs.models import (
     AuditEntry,
     CheckIn,
@@ -408,7 +408,7 @@ class _Builder:
 
     def _people(self) -> None:
         s, org = self.shape, self.org
-        password = _demo_password_hash()
+        password = demo_password_hash()
         rows: list[tuple[str, str, str, str, OrgUnit | None]] = []  # local, name, role, title, unit
         for local, role, title, name in HEADS:
             rows.append((local, name, role, title, None))

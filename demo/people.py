@@ -174,7 +174,7 @@ def _local_part(full_name: str) -> str:
 
 
 @functools.cache
-def _demo_password_hash() -> str:
+def demo_password_hash() -> str:
     # Hashing is deliberately slow (~0.5 s); the demo's ~80 people share one hash.
     return make_password(DEMO_PASSWORD)
 
@@ -182,7 +182,7 @@ def _demo_password_hash() -> str:
 def _user(email: str, full_name: str) -> User:
     user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
     if created:
-        user.password = _demo_password_hash()
+        user.password = demo_password_hash()
         user.save(update_fields=["password"])
     return user
 

@@ -1,5 +1,5 @@
 """`seed_demo --employees N`: the shape of the generated `bench` company and the consistency
-of its cached columns (okrs/benchdata.py)."""
+of its cached columns (devtools/benchdata.py)."""
 
 from collections import Counter
 

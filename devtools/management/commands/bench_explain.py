@@ -16,8 +16,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from accounts.models import User
-from okrs.benchdata import BENCH_SLUG
-from okrs.management.commands.bench_http import Command as Bench
+from devtools.benchdata import BENCH_SLUG
+from devtools.management.commands.bench_http import Command as Bench
 
 BIG_TABLES = ("okrs_checkin", "okrs_keyresult", "okrs_objective")
 

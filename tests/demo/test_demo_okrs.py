@@ -3,9 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from accounts import demo as people_demo
 from accounts.models import Membership
-from okrs import demo, selectors, services
+from demo import okrs as demo
+from demo import people as people_demo
+from okrs import selectors, services
 from okrs.models import CheckIn, CommentMention, Cycle, KeyResult, Level, Objective, Rollup
 from okrs.rules.progress import objective_progress
 
@@ -14,7 +15,7 @@ from okrs.rules.progress import objective_progress
 def acme(db, settings):
     organizations = people_demo.seed_people()
     if not organizations:
-        pytest.skip("the demo roster (accounts/demo.py) is not there yet")
+        pytest.skip("the demo roster (demo/people.py) is not there yet")
     acme = next(o for o in organizations if o.slug == "acme")
     demo.seed_okrs(acme)
     return acme
