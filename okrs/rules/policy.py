@@ -97,6 +97,18 @@ def can_edit_cycle(m: Membership | None, cycle: Cycle) -> bool:
     return _same_org(m, cycle) and cycle_is_open(cycle) and can_manage_cycles(m)
 
 
+def can_copy_unfinished(m: Membership | None, source: Cycle) -> bool:
+    """Offer and allow "Copy unfinished OKRs" out of `source`: cycle managers, once it is
+    closed (an open cycle's objectives are still being worked on, so nothing is unfinished)."""
+    return _same_org(m, source) and source.status == Cycle.Status.CLOSED and can_manage_cycles(m)
+
+
+def can_change_cycle(m: Membership | None, cycle: Cycle) -> bool:
+    """Send any change to a cycle (edit, activate, close), even one that changes nothing:
+    cycle managers and those who may close it. Each change then asks its own predicate."""
+    return _same_org(m, cycle) and (can_manage_cycles(m) or can_close_cycle(m, cycle))
+
+
 def can_create_objective(
     m: Membership | None,
     *,

@@ -16,7 +16,13 @@ from okrs.selectors.collaboration import (
     initiatives_for_key_result,
     risks_for_key_result,
 )
-from okrs.selectors.cycles import active_cycle, current_cycle, cycles_for_org, get_cycle
+from okrs.selectors.cycles import (
+    active_cycle,
+    copy_targets,
+    current_cycle,
+    cycles_for_org,
+    get_cycle,
+)
 from okrs.selectors.health import (
     OBJECTIVE_SECTIONS,
     SECTION_KEYS,
@@ -69,6 +75,7 @@ __all__ = [
     "expanded_tree",
     "nodes_from",
     "active_cycle",
+    "copy_targets",
     "CheckInRate",
     "HealthScope",
     "InvalidUnit",

@@ -26,6 +26,16 @@ def get_cycle(*, organization: Organization, pk: Any) -> Cycle:
         raise Http404("Cycle not found.") from None
 
 
+def copy_targets(*, organization: Organization, source: Cycle) -> QuerySet[Cycle]:
+    """The cycles unfinished OKRs of `source` may be copied into: every other cycle that is
+    not closed, newest first."""
+    return (
+        cycles_for_org(organization=organization)
+        .exclude(pk=source.pk)
+        .exclude(status=Cycle.Status.CLOSED)
+    )
+
+
 def active_cycles(*, organization: Organization) -> QuerySet[Cycle]:
     """Active cycles, the one people check in on first (the latest-starting)."""
     return Cycle.objects.filter(organization=organization, status=Cycle.Status.ACTIVE).order_by(

@@ -16,7 +16,13 @@ from okrs.services.collaboration import (
     update_risk,
 )
 from okrs.services.copying import already_copied, copy_unfinished_okrs
-from okrs.services.cycles import activate_cycle, close_cycle, create_cycle, update_cycle
+from okrs.services.cycles import (
+    activate_cycle,
+    change_cycle,
+    close_cycle,
+    create_cycle,
+    update_cycle,
+)
 from okrs.services.grading import save_grades
 from okrs.services.key_results import (
     create_key_result,
@@ -40,6 +46,7 @@ __all__ = [
     "ConflictError",
     "activate_cycle",
     "add_comment",
+    "change_cycle",
     "already_copied",
     "close_cycle",
     "copy_unfinished_okrs",

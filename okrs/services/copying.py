@@ -64,6 +64,13 @@ def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> 
     )
     org_id = source.organization_id
     with transaction.atomic():
+        source = Cycle.objects.get(pk=source.pk, organization_id=org_id)
+        if not policy.can_copy_unfinished(actor, source):
+            raise ValidationError(
+                f"{source.name} is still {source.get_status_display().lower()}: close it "
+                "before copying its unfinished OKRs.",
+                code="cycle_not_closed",
+            )
         target = Cycle.objects.select_for_update().get(pk=target.pk, organization_id=org_id)
         ensure_open(target)
         unfinished = list(

@@ -17,7 +17,14 @@ from okrs.services._common import audit, diff, ensure_open, reject_unknown, snap
 from okrs.services.copying import copy_unfinished_okrs
 from okrs.services.rollup import recompute_cycle
 
-__all__ = ["create_cycle", "update_cycle", "activate_cycle", "close_cycle", "copy_unfinished_okrs"]
+__all__ = [
+    "activate_cycle",
+    "change_cycle",
+    "close_cycle",
+    "copy_unfinished_okrs",
+    "create_cycle",
+    "update_cycle",
+]
 CYCLE_FIELDS = ("name", "start_date", "end_date", "status")
 
 
@@ -211,3 +218,32 @@ def close_cycle(*, cycle: Cycle, actor: Membership) -> Cycle:
             {"status": [old, "closed"]},
         )
     return current
+
+
+def change_cycle(
+    *, cycle: Cycle, actor: Membership, status: str | None = None, **fields: Any
+) -> Cycle:
+    """Rename, re-date and move a cycle along planning → active → closed in one transaction:
+    the fields that differ go through `update_cycle`, a new status through `activate_cycle` or
+    `close_cycle`. A cycle never goes back (to planning, or from closed to active). Asking
+    for no change at all still needs the right to change the cycle."""
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update().get(
+            pk=cycle.pk, organization_id=cycle.organization_id
+        )
+        policy.require(
+            policy.can_change_cycle(actor, cycle), "Only admins and executives manage cycles."
+        )
+        changed = {k: v for k, v in fields.items() if getattr(cycle, k) != v}
+        if changed:
+            cycle = update_cycle(cycle=cycle, actor=actor, **changed)
+        if status is None or status == cycle.status:
+            return cycle
+        if status == Cycle.Status.ACTIVE and cycle.status == Cycle.Status.PLANNING:
+            return activate_cycle(cycle=cycle, actor=actor)
+        if status == Cycle.Status.CLOSED:
+            return close_cycle(cycle=cycle, actor=actor)
+        raise ValidationError(
+            {"status": f"A cycle cannot go from {cycle.status} back to {status}."},
+            code="invalid_transition",
+        )

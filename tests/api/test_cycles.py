@@ -59,6 +59,14 @@ def test_rename_and_a_failing_status_move_write_nothing(admin_membership, org, t
     assert cycle.name == "Before"
 
 
+def test_a_plain_members_no_op_status_change_is_refused(member_membership, org, token_client):
+    cycle = factories.CycleFactory(organization=org, status="active")
+    url = f"/api/v1/orgs/{org.slug}/cycles/{cycle.pk}/"
+    assert_problem(
+        token_client(member_membership).patch(url, {"status": "active"}, format="json"), 403
+    )
+
+
 def test_cycles_filter_by_status_and_paginate(admin_membership, org, token_client):
     for n in range(5):
         factories.CycleFactory(organization=org, status="closed", name=f"Old {n}")

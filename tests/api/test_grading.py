@@ -207,6 +207,9 @@ def test_a_planning_cycle_is_not_closed_like_the_web(chart, token_client):
 
 @pytest.fixture
 def next_cycle(chart):
+    """The cycle to copy into; the chart's cycle, the source, is closed (only a closed
+    cycle's unfinished OKRs are copied)."""
+    Cycle.objects.filter(pk=chart.cycle.pk).update(status=Cycle.Status.CLOSED)
     return factories.CycleFactory(
         organization=chart.org,
         name="Q2 2030",
@@ -246,7 +249,17 @@ def test_only_admins_and_executives_copy(chart, token_client, next_cycle, who):
     assert not Objective.objects.filter(cycle=next_cycle).exists()
 
 
-def test_copy_refuses_a_closed_same_or_foreign_target(chart, token_client, other_org):
+def test_copy_from_a_cycle_still_open_is_refused(chart, token_client, next_cycle):
+    Cycle.objects.filter(pk=chart.cycle.pk).update(status=Cycle.Status.ACTIVE)
+    client = token_client(chart.admin)
+    body = assert_problem(
+        client.post(copy_url(chart), {"target": next_cycle.pk}, format="json"), 400
+    )
+    assert "close it before copying" in body["detail"]
+    assert not Objective.objects.filter(cycle=next_cycle).exists()
+
+
+def test_copy_refuses_a_closed_same_or_foreign_target(chart, token_client, other_org, next_cycle):
     client = token_client(chart.admin)
     closed = factories.CycleFactory(organization=chart.org, status=Cycle.Status.CLOSED)
     foreign = factories.CycleFactory(organization=other_org)

@@ -127,8 +127,32 @@ def test_copy_unfinished_keeps_alignment_and_restarts_from_current(world):
     assert Objective.objects.filter(cycle=target).count() == 3
 
 
+def test_copy_from_a_cycle_still_open_is_refused(world):
+    make_chain(world)
+    target = _cycle(
+        world, "Next", world.cycle.end_date, world.cycle.end_date + dt.timedelta(days=90)
+    )
+    with pytest.raises(ValidationError, match="still active: close it before copying"):
+        services.copy_unfinished_okrs(source=world.cycle, target=target, actor=world.ceo)
+    assert not Objective.objects.filter(cycle=target).exists()
+
+
+def test_a_cycle_never_goes_back_to_planning(world):
+    with pytest.raises(ValidationError, match="cannot go from active back to planning"):
+        services.change_cycle(cycle=world.cycle, actor=world.ceo, status="planning")
+    services.close_cycle(cycle=world.cycle, actor=world.ceo)
+    with pytest.raises(ValidationError, match="cannot go from closed back to active"):
+        services.change_cycle(cycle=world.cycle, actor=world.ceo, status="active")
+
+
+def test_a_plain_member_may_not_send_even_an_empty_cycle_change(world):
+    with pytest.raises(PermissionDenied):
+        services.change_cycle(cycle=world.cycle, actor=world.owner, status=world.cycle.status)
+
+
 def test_copy_into_a_closed_cycle_is_refused(world):
     other = _cycle(world, "Old", D(2020, 1, 1), D(2020, 3, 31), status="active")
     services.close_cycle(cycle=other, actor=world.ceo)
+    services.close_cycle(cycle=world.cycle, actor=world.ceo)
     with pytest.raises(ValidationError, match="closed"):
         services.copy_unfinished_okrs(source=world.cycle, target=other, actor=world.ceo)

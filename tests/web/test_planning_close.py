@@ -169,6 +169,24 @@ def test_copy_unfinished_okrs_to_next_cycle(client_for, executive_membership, or
     assert Objective.objects.filter(cycle=target, title="Win the market").exists()
 
 
+def test_copy_from_an_active_cycle_is_refused(client_for, executive_membership, org, graded_cycle):
+    cycle, *_ = graded_cycle
+    target = factories.CycleFactory(
+        organization=org, status=Cycle.Status.PLANNING,
+        start_date=date(2031, 4, 1), end_date=date(2031, 6, 30),
+    )  # fmt: skip
+    client = client_for(executive_membership)
+    assert (
+        "Copy unfinished OKRs to"
+        not in client.get(url("cycle_close", org, cycle_id=cycle.pk)).content.decode()
+    )
+    response = client.post(
+        url("cycle_copy", org, cycle_id=cycle.pk), {"target": target.pk}, follow=True
+    )
+    assert "close it before copying" in response.content.decode()
+    assert not Objective.objects.filter(cycle=target).exists()
+
+
 def test_copy_rejects_foreign_or_missing_target(
     client_for, executive_membership, org, other_org, graded_cycle
 ):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from okrs import selectors, services
@@ -65,20 +63,9 @@ class CycleViewSet(
             cycle, data=request.data, partial=kwargs.get("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        new_status = data.pop("status", cycle.status)
-        changed = {k: v for k, v in data.items() if getattr(cycle, k) != v}
-        # Renaming and a status move are two services; one transaction keeps them together.
-        with transaction.atomic():
-            if changed:
-                cycle = services.update_cycle(cycle=cycle, actor=self.membership, **changed)
-            if new_status != cycle.status:
-                if new_status == Cycle.Status.ACTIVE:
-                    cycle = services.activate_cycle(cycle=cycle, actor=self.membership)
-                elif new_status == Cycle.Status.CLOSED:
-                    cycle = services.close_cycle(cycle=cycle, actor=self.membership)
-                else:
-                    raise ValidationError({"status": ["A cycle cannot go back to planning."]})
+        cycle = services.change_cycle(
+            cycle=cycle, actor=self.membership, **serializer.validated_data
+        )
         return Response(self.get_serializer(cycle).data, status=status.HTTP_200_OK)
 
     @extend_schema(

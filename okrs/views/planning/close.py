@@ -14,7 +14,7 @@ from accounts.tenancy import org_required
 from okr_project.web import apply_service_error, error_text, paginate, submit_to_service
 from okrs import selectors, services
 from okrs.forms.planning import CopyUnfinishedForm, GradeForm
-from okrs.models import LEVEL_RANK, Cycle
+from okrs.models import LEVEL_RANK
 from okrs.rules import policy
 from okrs.services import grading
 
@@ -61,14 +61,6 @@ def key_result_form(kr, data=None) -> GradeForm:
     return form
 
 
-def copy_targets(organization, source):
-    return (
-        selectors.cycles_for_org(organization=organization)
-        .exclude(pk=source.pk)
-        .exclude(status=Cycle.Status.CLOSED)
-    )
-
-
 def page_objectives(request, cycle):
     """This page of the cycle's objectives, each with its KRs, a grade form per row and
     `can_grade` per row (asked of the policy)."""
@@ -111,8 +103,12 @@ def close_context(request, cycle, *, bound=None, objectives=None):
     if bound is not None:
         for objective in objectives:
             _swap_bound(objective, bound)
-    can_copy = cycle.is_closed and policy.can_manage_cycles(viewer)
-    targets = list(copy_targets(request.organization, cycle)) if can_copy else []
+    can_copy = policy.can_copy_unfinished(viewer, cycle)
+    targets = (
+        list(selectors.copy_targets(organization=request.organization, source=cycle))
+        if can_copy
+        else []
+    )
     copied = [(t, services.already_copied(source=cycle, target=t)) for t in targets]
     return {
         "cycle": cycle,
@@ -122,7 +118,9 @@ def close_context(request, cycle, *, bound=None, objectives=None):
         "can_close": policy.can_grade_and_close(viewer, cycle),
         "can_copy": can_copy,
         "already_copied": [(t, rows) for t, rows in copied if rows],
-        "copy_form": CopyUnfinishedForm(cycles=copy_targets(request.organization, cycle)),
+        "copy_form": CopyUnfinishedForm(
+            cycles=selectors.copy_targets(organization=request.organization, source=cycle)
+        ),
     }
 
 
@@ -305,7 +303,10 @@ def key_result_grade(request, org_slug, key_result_id):
 @org_required
 def cycle_copy(request, org_slug, cycle_id):
     source = selectors.get_cycle(organization=request.organization, pk=cycle_id)
-    form = CopyUnfinishedForm(request.POST, cycles=copy_targets(request.organization, source))
+    form = CopyUnfinishedForm(
+        request.POST,
+        cycles=selectors.copy_targets(organization=request.organization, source=source),
+    )
     if not form.is_valid():
         messages.error(request, "Choose an open cycle to copy the unfinished OKRs to.")
         return redirect("okrs:cycle_close", org_slug=org_slug, cycle_id=source.pk)
