@@ -1,4 +1,4 @@
-from accounts.models import Membership
+from accounts.selectors import memberships_for_user
 
 
 def tenancy(request):
@@ -13,11 +13,7 @@ def tenancy(request):
         seats = getattr(request, "active_memberships", None)
         if seats is not None:
             return seats
-        return list(
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("organization")
-            .order_by("organization__name")
-        )
+        return list(memberships_for_user(user=user))
 
     return {
         "current_organization": getattr(request, "organization", None),

@@ -70,24 +70,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         return self.full_name or self.email.split("@")[0]
 
-    def save(self, *args, **kwargs) -> None:
-        # `set_password` leaves the raw password in `_password` until the save (Django's own
-        # hook for password validators); a hash upgrade on login clears it first. So this is
-        # the one place every real password change or reset passes: the profile form, the
-        # reset link, the admin, `changepassword`. A new password revokes the API tokens.
-        password_changed = self._password is not None and self.pk is not None
-        super().save(*args, **kwargs)
-        if password_changed:
-            revoked = ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
-            from accounts import security_events
-
-            # The reset view marks a reset; everything else is a change (profile, admin…).
-            kind = getattr(self, "password_event", "") or SecurityEvent.Kind.PASSWORD_CHANGED
-            security_events.record_for_user(kind, user=self)
-            security_events.tokens_revoked(self, revoked, reason="password_changed")
-
 
 def validate_timezone(value: str) -> None:
     try:
@@ -250,18 +232,6 @@ class Membership(TenantModel):
     def name(self) -> str:
         return self.user.display_name
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def is_executive(self) -> bool:
-        return self.role == Role.EXECUTIVE
-
-    @property
-    def is_champion(self) -> bool:
-        return self.role == Role.CHAMPION
-
 
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -301,14 +271,6 @@ class Invitation(TenantModel):
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
 
-    @property
-    def is_pending(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )
-
     def issue_token(self) -> str:
         """A fresh secret for the emailed link (an older link stops working). The raw value
         is returned (and kept on `raw_token` for this instance only), never stored."""
@@ -338,13 +300,9 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at is not None and self.expires_at <= timezone.now()
-
 
 class SecurityEvent(TenantModel):
-    """One security-relevant event in an organization (accounts/security_events.py records
+    """One security-relevant event in an organization (accounts/services/security_events.py records
     them; organization admins read them on /o/<org>/security/ and through the API)."""
 
     class Kind(models.TextChoices):

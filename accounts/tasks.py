@@ -9,7 +9,7 @@ import smtplib
 from celery import shared_task
 from django.core.mail import BadHeaderError
 
-from accounts.models import Invitation, Membership, Role, hash_token
+from accounts import selectors
 
 logger = logging.getLogger("cairn.accounts")
 
@@ -31,12 +31,8 @@ def send_invitation(invitation_id: int, raw_token: str) -> bool:
     """
     from accounts.services.invitations import send_invitation_email
 
-    invitation = (
-        Invitation.objects.select_related("organization", "invited_by__user")
-        .filter(pk=invitation_id, token_hash=hash_token(raw_token))
-        .first()
-    )
-    if invitation is None or not invitation.is_pending:
+    invitation = selectors.get_invitation_to_send(pk=invitation_id, raw_token=raw_token)
+    if invitation is None:
         return False
     try:
         send_invitation_email(invitation, raw_token)
@@ -64,11 +60,7 @@ def send_organization_deletion_notice(organization_id: int, membership_id: int, 
     """
     from accounts.services.organization_deletion import send_deletion_notice
 
-    admin = (
-        Membership.objects.select_related("organization", "user")
-        .filter(pk=membership_id, organization_id=organization_id, is_active=True, role=Role.ADMIN)
-        .first()
-    )
+    admin = selectors.get_active_admin(organization_id=organization_id, pk=membership_id)
     if admin is None:
         return False
     scheduled = admin.organization.deletion_due_at is not None
@@ -88,7 +80,7 @@ def purge_organizations(now: str | None = None) -> dict[str, int]:
     and security events past their retention. Safe to run any time, and twice."""
     from django.utils.dateparse import parse_datetime
 
-    from accounts import security_events
+    from accounts.services import security_events
     from accounts.services.organization_deletion import purge_due_organizations
 
     at = parse_datetime(now) if now else None

@@ -1,6 +1,8 @@
 """The one place that resolves the tenant for a web request.
 
-`/o/<org_slug>/…` views use `OrgRequiredMixin` (class-based) or `@org_required` (functions).
+`/o/<org_slug>/…` views use `OrgRequiredMixin` (class-based) or `@org_required` (functions);
+`@requires(predicate, message)` under `@org_required` refuses with the friendly 403 page unless
+a policy predicate allows the member (the same predicate the service enforces).
 Both load the caller's *active* membership in that organization or answer 404 — the same
 answer as for an organization that does not exist, so slugs of other tenants leak nothing.
 They set `request.organization` and `request.membership` for the view and templates, and run
@@ -10,6 +12,7 @@ forgets its organization filter still sees only this organization's rows).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,15 +22,13 @@ from django.template.response import SimpleTemplateResponse
 
 from accounts.models import Membership
 from accounts.rls import tenant_context
+from accounts.selectors import memberships_for_user
+from okr_project.web import forbidden
 
 
 def active_memberships(user) -> list[Membership]:
     """The user's active seats in every organization, by organization name (one query)."""
-    return list(
-        Membership.objects.select_related("organization", "user", "unit")
-        .filter(user=user, is_active=True)
-        .order_by("organization__name", "pk")
-    )
+    return list(memberships_for_user(user=user))
 
 
 def get_membership_for_request(*, user, org_slug: str) -> Membership:
@@ -99,3 +100,27 @@ def org_required(view):
         )
 
     return wrapper
+
+
+def requires(
+    predicate: Callable[[Membership], bool],
+    message: str,
+    *,
+    methods: Iterable[str] | None = None,
+):
+    """Under `@org_required`: answer the friendly 403 page with `message` unless
+    `predicate(request.membership)` — a policy predicate, the same one the service enforces.
+    `methods`: check only requests with these HTTP methods (e.g. a page everyone may read
+    but only admins may post to)."""
+    only = {m.upper() for m in methods} if methods is not None else None
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if (only is None or request.method in only) and not predicate(request.membership):
+                return forbidden(request, message)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

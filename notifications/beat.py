@@ -3,7 +3,7 @@
 
 - `cairn-dispatch`: hourly at minute 0 UTC, reminders and digests (notifications.tasks.dispatch);
 - `cairn-purge-trash`: daily at 03:17 UTC, deletes for good what has been in the trash for
-  30 days (okrs.tasks.purge_trash; named by string: notifications does not import okrs tasks);
+  the retention (okrs.tasks.purge_trash; named by string: notifications does not import okrs tasks);
 - `cairn-purge-organizations`: daily at 03:37 UTC, deletes the organizations whose scheduled
   deletion is due and security events past their retention (accounts.tasks.purge_organizations).
 """
@@ -24,7 +24,7 @@ SCHEDULES = {
     PURGE_NAME: (
         "okrs.tasks.purge_trash",
         {"minute": "17", "hour": "3"},
-        "Delete for good the objectives and key results trashed more than 30 days ago.",
+        "Delete for good the objectives and key results trashed longer ago than the retention.",
     ),
     PURGE_ORGANIZATIONS_NAME: (
         "accounts.tasks.purge_organizations",

@@ -21,7 +21,7 @@ from datetime import datetime
 from django.db.models import Q
 
 from accounts.models import Membership, Organization, OrgUnit
-from accounts.selectors import subtree_ids
+from accounts.rules.units import subtree_ids
 from notifications import selectors
 from notifications.models import Kind
 from okrs.models import Cycle, KeyResult, Level, Objective, Risk

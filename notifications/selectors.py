@@ -14,6 +14,7 @@ from accounts.models import Membership, Organization, OrgUnit, Role
 from notifications.models import Notification, NotificationLog, NotificationOptOut
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor, Objective, Risk
 from okrs.rules.visibility import visible_objectives_q
+from okrs.rules.weeks import week_check_ins
 from okrs.selectors.cycles import active_cycle  # the one definition of "the active cycle"
 
 
@@ -52,8 +53,8 @@ def checked_in_key_result_ids(
 ) -> set[int]:
     """KRs of the cycle (or those `within` selects) that already have a check-in in this ISO
     week (one query)."""
-    check_ins = CheckIn.objects.filter(
-        organization=organization, week=week, key_result__objective__cycle=cycle
+    check_ins = week_check_ins(organization_id=organization.pk, week=week).filter(
+        key_result__objective__cycle=cycle
     )
     if within is not None:
         check_ins = check_ins.filter(

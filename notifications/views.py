@@ -9,7 +9,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Organization
-from accounts.tenancy import org_required
+from accounts.rules.policy import can_view_delivery_log
+from accounts.tenancy import org_required, requires
 from notifications import emails, selectors, services
 from notifications.forms import NotificationSettingsForm
 from notifications.models import Kind, NotificationLog
@@ -98,10 +99,8 @@ def unsubscribe(request, org_slug: str, token: str):
 
 
 @org_required
+@requires(can_view_delivery_log, "Only organization admins can see the notification log.")
 def notification_log(request, org_slug: str):
-    if not request.membership.is_admin:
-        messages.error(request, "Only organization admins can see the notification log.")
-        return redirect("notifications:list", org_slug=org_slug)
     filters = {
         "kind": request.GET.get("kind", "") if request.GET.get("kind") in Kind.values else "",
         "status": request.GET.get("status", "")

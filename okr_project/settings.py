@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.security_events.RequestContextMiddleware",  # client IP/agent for security events
+    "accounts.middleware.RequestContextMiddleware",  # client IP/agent for security events
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.tenancy",
-                "okrs.context_processors.navigation",
+                "okrs.context_processors.permissions",
                 "notifications.context_processors.unread_count",
             ],
         },

@@ -3,18 +3,16 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from accounts.models import Membership
+from accounts.selectors import memberships_for_user
 
 
 @login_required
 def home(request):
     """Send the user to their last-used organization (or the first one they belong to)."""
-    memberships = Membership.objects.filter(user=request.user, is_active=True).select_related(
-        "organization"
-    )
+    memberships = list(memberships_for_user(user=request.user))
     last_slug = request.session.get("last_org_slug")
     chosen = next((m for m in memberships if m.organization.slug == last_slug), None)
-    chosen = chosen or memberships.order_by("organization__name").first()
+    chosen = chosen or (memberships[0] if memberships else None)
     if chosen is None:
         return render(request, "no_organization.html", status=200)
     return redirect("okrs:my_okrs", org_slug=chosen.organization.slug)

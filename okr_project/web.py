@@ -7,6 +7,7 @@
 - `error_text(exc)` / `apply_service_error(form, exc)`: a service's `ValidationError` or
   `PermissionDenied` as one sentence, or onto a form (field errors next to their field);
 - `submit_to_service(form, call)`: the try/except around a service call behind a valid form;
+  `submit_and_redirect(...)`: the same, then a success message and a redirect;
 - `confirm(...)`: GET shows a confirmation page (`templates/confirm.html`), POST runs the action.
 
 Views in okrs, accounts and notifications import these; nothing here knows about OKRs.
@@ -89,6 +90,23 @@ def submit_to_service(form: forms.Form, call: Callable[[], Any]) -> tuple[bool, 
     except (ValidationError, PermissionDenied) as exc:
         apply_service_error(form, exc)
         return False, None
+
+
+def submit_and_redirect(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[], Any],
+    *,
+    success: str,
+    redirect_to: str,
+) -> HttpResponse | None:
+    """`submit_to_service`, then on success a message and a redirect to `redirect_to`; None
+    when the service refused (its errors are on the form: render the form again)."""
+    ok, _ = submit_to_service(form, call)
+    if not ok:
+        return None
+    messages.success(request, success)
+    return redirect(redirect_to)
 
 
 def confirm(

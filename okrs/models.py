@@ -73,19 +73,25 @@ class Rollup(models.TextChoices):
     BOTH = "both", "Both: key results and aligned objectives"
 
 
+def live_q(prefix: str = "") -> models.Q:
+    """Not in the trash: the one definition, for objectives and key results (`prefix` reaches
+    one from another model, e.g. "objective__"). The default managers filter with it, so a
+    trashed row is "not found" everywhere by construction; `all_objects` sees the trash."""
+    return models.Q(**{f"{prefix}deleted_at__isnull": True})
+
+
 class LiveTreeManager(models.Manager.from_queryset(TreeQuerySet)):
-    """Objectives not in the trash. The default manager, so a deleted objective is "not
-    found" everywhere by construction; `all_objects` sees the trash (restore, purge)."""
+    """Objectives not in the trash (`live_q`); `all_objects` sees the trash (restore, purge)."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        return super().get_queryset().filter(live_q())
 
 
 class LiveManager(models.Manager):
-    """Key results not in the trash (see LiveTreeManager)."""
+    """Key results not in the trash (`live_q`)."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        return super().get_queryset().filter(live_q())
 
 
 class Objective(TenantModel, TreeNode):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.api.tokens import authenticate_api_token
+from accounts.services.tokens import authenticate_api_token
 
 KEYWORDS = ("bearer", "token")
 

@@ -22,7 +22,7 @@ from accounts.api.serializers import (
     OrganizationSettingsSerializer,
 )
 from accounts.models import Invitation
-from accounts.services.common import require_admin
+from accounts.rules.policy import require_admin
 
 
 @extend_schema_view(

@@ -1,6 +1,6 @@
 """GET /api/v1/orgs/<org_slug>/security-events/: the security log, for organization admins.
 
-The same selector and filters as the web page (`accounts.security_events.events_for_org`):
+The same selector and filters as the web page (`accounts.selectors.security.events_for_org`):
 `kind`, `person` (a member id: events they did or that concern their account), `since` and
 `until` (dates, inclusive, in the organization's time zone). Newest first, paginated.
 """
@@ -12,10 +12,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 
-from accounts import security_events
 from accounts.api.base import OrganizationEndpoint
 from accounts.models import Membership, SecurityEvent
-from accounts.services.common import can_view_security_log
+from accounts.rules.policy import can_view_security_log
+from accounts.selectors import security as security_selectors
 
 ADMINS_ONLY = "Only admins can see the security log."
 
@@ -60,7 +60,7 @@ class SecurityEventQuerySerializer(serializers.Serializer):
 
     def validate_person(self, value: int) -> Membership:
         member = (
-            security_events.member_choices(organization=self.context["organization"])
+            security_selectors.member_choices(organization=self.context["organization"])
             .filter(pk=value)
             .first()
         )
@@ -99,6 +99,6 @@ class SecurityEventListView(OrganizationEndpoint, generics.ListAPIView):
             data=self.request.query_params, context=self.get_serializer_context()
         )
         query.is_valid(raise_exception=True)
-        return security_events.events_for_org(
+        return security_selectors.events_for_org(
             organization=self.organization, **query.validated_data
         )

@@ -13,7 +13,7 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts import security_events, selectors, services
+from accounts import selectors, services
 from accounts.api.base import OrganizationEndpoint
 from accounts.api.fields import url_id
 from accounts.api.serializers import (
@@ -26,10 +26,11 @@ from accounts.api.serializers import (
     TokenSerializer,
 )
 from accounts.api.throttling import TokenObtainRateThrottle
-from accounts.api.tokens import create_api_token
 from accounts.models import Membership, OrgUnit, Role, SecurityEvent
+from accounts.rules.policy import require_admin
 from accounts.selectors import member_search_q
-from accounts.services.common import require_admin
+from accounts.services import security_events
+from accounts.services.tokens import create_api_token
 
 
 class TokenObtainView(generics.GenericAPIView):
@@ -74,11 +75,7 @@ class OrganizationListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Membership]:
         # One row per active membership; the serializer reads the organization through it.
-        return (
-            Membership.objects.filter(user=self.request.user, is_active=True)
-            .select_related("organization")
-            .order_by("organization__name", "organization_id")
-        )
+        return selectors.memberships_for_user(user=self.request.user)
 
     @extend_schema(operation_id="orgs_list", tags=["organizations"])
     def get(self, request, *args, **kwargs):

@@ -18,7 +18,8 @@ from django.db.models.functions import Lower
 
 from accounts.invitation_lists import InvitationRow
 from accounts.models import Membership, Organization, OrgUnit, Role
-from accounts.services.common import require_admin, require_same_org
+from accounts.rules.policy import require_admin
+from accounts.rules.tenancy import require_same_org
 from accounts.services.invitations import (
     active_memberships,
     clean_invitee_email,

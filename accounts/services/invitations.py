@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import security_events
 from accounts.models import (
     Invitation,
     Membership,
@@ -25,9 +24,13 @@ from accounts.models import (
     SecurityEvent,
     User,
 )
-from accounts.services.common import require_admin, require_same_org
-from accounts.tasks import send_invitation
+from accounts.rules.lifecycle import invitation_is_pending, open_invitations_q
+from accounts.rules.policy import require_admin
+from accounts.rules.tenancy import require_same_org
+from accounts.selectors import account_exists
+from accounts.services import security_events
 from accounts.validators import clean_single_line
+from okr_project.queue import enqueue_on_commit
 
 INVITATION_DAYS = 14
 NAME_LENGTH = 150
@@ -41,9 +44,7 @@ def active_memberships(organization: Organization) -> QuerySet[Membership]:
 def open_invitations(organization: Organization) -> QuerySet[Invitation]:
     """Invitations that inviting the same address again refreshes and re-sends (expired ones
     included) instead of duplicating."""
-    return Invitation.objects.filter(
-        organization=organization, accepted_at__isnull=True, revoked_at__isnull=True
-    )
+    return Invitation.objects.filter(open_invitations_q(), organization=organization)
 
 
 def clean_invitee_email(email: str) -> str:
@@ -134,9 +135,8 @@ def invite_member(
             detail={"invitation": invitation.pk, "email": email, "role": role},
         )
         # After commit, from a retrying task: a mail failure never undoes (or half-does) the
-        # invitation, and the admin can re-send. `robust`: an eager run that still fails is
-        # logged instead of turning the committed invite into a 500.
-        transaction.on_commit(lambda: send_invitation.delay(invitation.pk, raw_token), robust=True)
+        # invitation, and the admin can re-send.
+        enqueue_on_commit("accounts.tasks.send_invitation", invitation.pk, raw_token)
     return invitation
 
 
@@ -176,10 +176,10 @@ def accept_invitation(
     """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending:
+        if not invitation_is_pending(invitation):
             raise ValidationError("This invitation is no longer valid. Ask an admin for a new one.")
         if user is None:
-            if User.objects.filter(email__iexact=invitation.email).exists():
+            if account_exists(email=invitation.email):
                 raise ValidationError(
                     "An account with this email already exists. Log in to accept the invitation."
                 )

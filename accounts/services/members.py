@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts import security_events
 from accounts.models import Membership, Organization, OrgUnit, Role, SecurityEvent, User
-from accounts.services.common import UNSET, require_admin, require_same_org
+from accounts.rules.policy import is_admin, require_admin
+from accounts.rules.tenancy import require_same_org
+from accounts.services import security_events
+from accounts.services.common import UNSET
 from accounts.validators import clean_single_line
 
 SETTINGS_FIELDS = (
@@ -109,7 +111,7 @@ def deactivate_member(*, membership: Membership, actor: Membership) -> Membershi
     membership = Membership.objects.select_for_update().get(
         pk=membership.pk, organization=organization
     )
-    if membership.is_admin and not _other_active_admins(membership):
+    if is_admin(membership) and not _other_active_admins(membership):
         raise ValidationError("This is the last admin. Make someone else admin first.")
     membership.is_active = False
     membership.save(update_fields=["is_active"])

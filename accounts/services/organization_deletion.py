@@ -31,11 +31,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import security_events
 from accounts.models import Membership, Organization, Role, SecurityEvent
 from accounts.rls import tenant_context
-from accounts.services.common import require_admin
-from accounts.tasks import send_organization_deletion_notice
+from accounts.rules.policy import require_admin
+from accounts.services import security_events
+from okr_project.queue import enqueue_on_commit
 
 logger = logging.getLogger("cairn.accounts")
 
@@ -131,11 +131,8 @@ def _notify_admins(organization: Organization, what: str) -> None:
         ).values_list("pk", flat=True)
     )
     for membership_id in admin_ids:
-        transaction.on_commit(
-            lambda m=membership_id: send_organization_deletion_notice.delay(
-                organization.pk, m, what
-            ),
-            robust=True,
+        enqueue_on_commit(
+            "accounts.tasks.send_organization_deletion_notice", organization.pk, membership_id, what
         )
 
 

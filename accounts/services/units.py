@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from accounts import security_events
 from accounts.models import Membership, Organization, OrgUnit, SecurityEvent
+from accounts.rules.policy import require_admin
+from accounts.rules.tenancy import require_same_org
 from accounts.selectors import unit_subtree_ids
-from accounts.services.common import UNSET, require_admin, require_same_org
+from accounts.services import security_events
+from accounts.services.common import UNSET
 from accounts.validators import clean_single_line
 
 

@@ -15,7 +15,8 @@ from django.urls import reverse_lazy
 from accounts import selectors, services
 from accounts.forms import AcceptInvitationForm, ProfileForm, apply_errors
 from accounts.lockout import password_reset_allowed
-from accounts.models import SecurityEvent, User
+from accounts.rules.lifecycle import invitation_is_pending
+from accounts.services import passwords
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -47,19 +48,19 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's view; the new password is recorded as a reset, not a change (the security
-    event is written by `User.save`)."""
+    """Django's view; the new password is recorded as a reset, not a change
+    (`accounts.services.passwords`)."""
 
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):
-        form.user.password_event = SecurityEvent.Kind.PASSWORD_RESET
+        passwords.mark_as_reset(form.user)
         return super().form_valid(form)
 
 
 def accept_invitation(request, token: str):
     invitation = selectors.get_invitation_by_token(token=token)
-    if invitation is None or not invitation.is_pending:
+    if invitation is None or not invitation_is_pending(invitation):
         return render(
             request,
             "accounts/invitation_invalid.html",
@@ -67,7 +68,7 @@ def accept_invitation(request, token: str):
             status=404 if invitation is None else 410,
         )
     user = request.user if request.user.is_authenticated else None
-    has_account = user is None and User.objects.filter(email__iexact=invitation.email).exists()
+    has_account = user is None and selectors.account_exists(email=invitation.email)
     wrong_user = user is not None and user.email.lower() != invitation.email.lower()
     form = None
     if user is None and not has_account:

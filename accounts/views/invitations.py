@@ -10,23 +10,30 @@ from django.urls import reverse
 
 from accounts import selectors, services
 from accounts.forms import BulkInviteForm, InviteForm
-from accounts.tenancy import org_required
-from accounts.views.common import PAGE_SIZE, admins_only, save_form
-from okr_project.web import apply_service_error, confirm, error_text, forbidden, paginate
+from accounts.rules.policy import ADMINS_ONLY, can_manage_org
+from accounts.tenancy import org_required, requires
+from accounts.views.common import PAGE_SIZE
+from okr_project.web import (
+    apply_service_error,
+    confirm,
+    error_text,
+    forbidden,
+    paginate,
+    submit_and_redirect,
+)
 
 BULK_FORM = "accounts/invitations_bulk.html"
 BULK_PREVIEW = "accounts/invitations_bulk_preview.html"
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY, methods=["POST"])
 def invitations(request, org_slug: str):
     organization = request.organization
-    is_admin = request.membership.is_admin
-    if request.method == "POST" and not is_admin:
-        return admins_only(request)
-    form = InviteForm(request.POST or None, organization=organization) if is_admin else None
+    can_manage = can_manage_org(request.membership)
+    form = InviteForm(request.POST or None, organization=organization) if can_manage else None
     if request.method == "POST" and form.is_valid():
-        response = save_form(
+        response = submit_and_redirect(
             request,
             form,
             lambda: services.invite_member(
@@ -41,16 +48,15 @@ def invitations(request, org_slug: str):
     return render(
         request,
         "accounts/invitations.html",
-        {"form": form, "page": page, "is_admin": is_admin},
+        {"form": form, "page": page},
         status=400 if form is not None and form.errors else 200,
     )
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY)
 def invitation_revoke(request, org_slug: str, invitation_id: int):
     invitation = selectors.get_invitation(organization=request.organization, pk=invitation_id)
-    if not request.membership.is_admin:
-        return admins_only(request)
     listing = reverse("orgchart:invitations", kwargs={"org_slug": org_slug})
     return confirm(
         request,
@@ -65,13 +71,12 @@ def invitation_revoke(request, org_slug: str, invitation_id: int):
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY)
 def invitations_bulk(request, org_slug: str):
     """Invite several people: paste or upload a list (step "preview" shows what each row
     would do), then "send" re-checks it and invites the valid rows (`services.invite_many`).
     "edit" goes back to the form with the list in the text box. Works without JavaScript:
     the preview carries the list in a hidden field, so nothing is kept on the server."""
-    if not request.membership.is_admin:
-        return admins_only(request)
     organization = request.organization
     step = request.POST.get("step", "preview")
     if request.method == "POST" and step == "edit":

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from accounts import selectors, services
 from accounts.forms import MemberForm
-from accounts.tenancy import org_required
-from accounts.views.common import admins_only, save_form
-from okr_project.web import confirm
+from accounts.rules.policy import ADMINS_ONLY, can_manage_org
+from accounts.tenancy import org_required, requires
+from okr_project.web import confirm, submit_and_redirect
 
 
 def _member_url(org_slug: str, member) -> str:
@@ -17,14 +17,13 @@ def _member_url(org_slug: str, member) -> str:
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY, methods=["POST"])
 def member_detail(request, org_slug: str, membership_id: int):
     organization = request.organization
     member = selectors.get_membership(organization=organization, pk=membership_id)
-    is_admin = request.membership.is_admin
-    if request.method == "POST" and not is_admin:
-        return admins_only(request)
+    can_manage = can_manage_org(request.membership)
     form = None
-    if is_admin:
+    if can_manage:
         initial = {
             "role": member.role,
             "title": member.title,
@@ -35,7 +34,7 @@ def member_detail(request, org_slug: str, membership_id: int):
             request.POST or None, organization=organization, member=member, initial=initial
         )
         if request.method == "POST" and form.is_valid():
-            response = save_form(
+            response = submit_and_redirect(
                 request,
                 form,
                 lambda: services.update_member(
@@ -50,16 +49,15 @@ def member_detail(request, org_slug: str, membership_id: int):
     return render(
         request,
         "accounts/member_detail.html",
-        {"member": member, "form": form, "reports": reports, "is_admin": is_admin},
+        {"member": member, "form": form, "reports": reports},
         status=400 if form is not None and form.errors else 200,
     )
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY)
 def member_deactivate(request, org_slug: str, membership_id: int):
     member = selectors.get_membership(organization=request.organization, pk=membership_id)
-    if not request.membership.is_admin:
-        return admins_only(request)
     return confirm(
         request,
         lambda: services.deactivate_member(membership=member, actor=request.membership),
@@ -73,10 +71,9 @@ def member_deactivate(request, org_slug: str, membership_id: int):
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY)
 def member_reactivate(request, org_slug: str, membership_id: int):
     member = selectors.get_membership(organization=request.organization, pk=membership_id)
-    if not request.membership.is_admin:
-        return admins_only(request)
     return confirm(
         request,
         lambda: services.reactivate_member(membership=member, actor=request.membership),

@@ -13,25 +13,23 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import OrganizationSettingsForm
+from accounts.rules.policy import ADMINS_ONLY, can_delete_organization, can_manage_org
 from accounts.services import organization_deletion as deletion
-from accounts.services.common import can_delete_organization
-from accounts.tenancy import org_required
-from accounts.views.common import admins_only, save_form
-from okr_project.web import confirm, forbidden, submit_to_service
+from accounts.tenancy import org_required, requires
+from okr_project.web import confirm, submit_and_redirect, submit_to_service
 
 DELETE_ADMINS_ONLY = "Only admins can delete the organization or cancel its deletion."
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY, methods=["POST"])
 def org_settings(request, org_slug: str):
     organization = request.organization
-    is_admin = request.membership.is_admin
-    if request.method == "POST" and not is_admin:
-        return admins_only(request)
+    can_manage = can_manage_org(request.membership)
     # The form validates a copy: the request's organization stays untouched on errors.
     form = OrganizationSettingsForm(request.POST or None, instance=copy.copy(organization))
     if request.method == "POST" and form.is_valid():
-        response = save_form(
+        response = submit_and_redirect(
             request,
             form,
             lambda: services.update_organization_settings(
@@ -42,7 +40,7 @@ def org_settings(request, org_slug: str):
         )
         if response:
             return response
-    if not is_admin:
+    if not can_manage:
         for field in form.fields.values():
             field.disabled = True
     return render(
@@ -50,8 +48,6 @@ def org_settings(request, org_slug: str):
         "accounts/org_settings.html",
         {
             "form": form,
-            "is_admin": is_admin,
-            "can_delete": can_delete_organization(request.membership),
             "grace_days": deletion.grace_period().days,
         },
         status=400 if form.errors else 200,
@@ -68,10 +64,9 @@ class DeleteOrganizationForm(forms.Form):
 
 @org_required
 @require_http_methods(["GET", "POST"])
+@requires(can_delete_organization, DELETE_ADMINS_ONLY)
 def organization_delete(request, org_slug: str):
     """The typed confirmation; a right one schedules the deletion after the grace period."""
-    if not can_delete_organization(request.membership):
-        return forbidden(request, DELETE_ADMINS_ONLY)
     organization = request.organization
     settings_url = reverse("orgchart:settings", kwargs={"org_slug": org_slug})
     if organization.deletion_scheduled:
@@ -106,10 +101,9 @@ def organization_delete(request, org_slug: str):
 
 @org_required
 @require_http_methods(["GET", "POST"])
+@requires(can_delete_organization, DELETE_ADMINS_ONLY)
 def organization_delete_cancel(request, org_slug: str):
     """Cancel a scheduled deletion (the one confirmation page, then POST)."""
-    if not can_delete_organization(request.membership):
-        return forbidden(request, DELETE_ADMINS_ONLY)
     organization = request.organization
     settings_url = reverse("orgchart:settings", kwargs={"org_slug": org_slug})
     return confirm(

@@ -42,7 +42,6 @@ def chart(request, org_slug: str):
         "role": role,
         "unit": unit,
         "roles": Role.choices,
-        "is_admin": request.membership.is_admin,
         "filtered": bool(search or role or unit),
         "matching_units": selectors.search_units(organization=organization, search=search),
     }
@@ -61,7 +60,6 @@ def unit_children(request, org_slug: str, unit_id: int):
     context = {
         "parent": unit,
         "units": selectors.chart_children(organization=request.organization, parent=unit),
-        "is_admin": request.membership.is_admin,
     }
     template = "accounts/unit_children.html"
     if request.htmx:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.shortcuts import render
 
-from accounts import security_events
 from accounts.fields import MemberChoiceField
 from accounts.models import SecurityEvent
-from accounts.services.common import can_view_security_log
+from accounts.rules.policy import can_view_security_log
+from accounts.selectors import security as security_selectors
+from accounts.services import security_events
 from accounts.tenancy import org_required
 from okr_project.web import forbidden, paginate
 
@@ -34,7 +35,9 @@ class SecurityFilterForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = security_events.member_choices(organization=organization)
+        self.fields["person"].queryset = security_selectors.member_choices(
+            organization=organization
+        )
 
     def clean(self):
         data = super().clean()
@@ -62,10 +65,10 @@ def security_log(request, org_slug: str):
     organization = request.organization
     form = SecurityFilterForm(request.GET or None, organization=organization)
     filters = form.filters() if form.is_bound else {}
-    events = security_events.events_for_org(organization=organization, **filters)
+    events = security_selectors.events_for_org(organization=organization, **filters)
     page = paginate(request, events, PAGE_SIZE)
     for event in page.object_list:
-        event.detail_lines = security_events.detail_lines(event.detail)
+        event.detail_lines = security_selectors.detail_lines(event.detail)
     return render(
         request,
         "accounts/security_log.html",

@@ -9,12 +9,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.api.tokens import (
-    api_tokens_for_user,
-    create_api_token,
-    get_api_token,
-    revoke_api_token,
-)
+from accounts.selectors import api_tokens_for_user, get_api_token
+from accounts.services.tokens import create_api_token, revoke_api_token
 from okr_project.web import paginate
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"

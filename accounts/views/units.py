@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from accounts import selectors, services
 from accounts.forms import UnitForm
-from accounts.tenancy import org_required
-from accounts.views.common import admins_only, save_form
-from okr_project.web import confirm
+from accounts.rules.policy import ADMINS_ONLY, can_manage_org
+from accounts.tenancy import org_required, requires
+from okr_project.web import confirm, submit_and_redirect
 
 
 def _form_page(request, form, unit):
@@ -18,13 +18,12 @@ def _form_page(request, form, unit):
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY)
 def unit_create(request, org_slug: str):
     organization = request.organization
-    if not request.membership.is_admin:
-        return admins_only(request)
     form = UnitForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        response = save_form(
+        response = submit_and_redirect(
             request,
             form,
             lambda: services.create_unit(
@@ -39,15 +38,14 @@ def unit_create(request, org_slug: str):
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY)
 def unit_edit(request, org_slug: str, unit_id: int):
     organization = request.organization
     unit = selectors.get_unit(organization=organization, pk=unit_id)
-    if not request.membership.is_admin:
-        return admins_only(request)
     initial = {"name": unit.name, "kind": unit.kind, "parent": unit.parent, "lead": unit.lead}
     form = UnitForm(request.POST or None, organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
-        response = save_form(
+        response = submit_and_redirect(
             request,
             form,
             lambda: services.update_unit(unit=unit, actor=request.membership, **form.cleaned_data),
@@ -60,10 +58,9 @@ def unit_edit(request, org_slug: str, unit_id: int):
 
 
 @org_required
+@requires(can_manage_org, ADMINS_ONLY)
 def unit_delete(request, org_slug: str, unit_id: int):
     unit = selectors.get_unit(organization=request.organization, pk=unit_id)
-    if not request.membership.is_admin:
-        return admins_only(request)
     chart = reverse("orgchart:chart", kwargs={"org_slug": org_slug})
     return confirm(
         request,

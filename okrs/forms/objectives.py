@@ -15,7 +15,7 @@ from okrs.forms.base import (
     members_of,
     units_of,
 )
-from okrs.models import Cycle, Level, Objective, Rollup, Status
+from okrs.models import Level, Objective, Rollup, Status
 from okrs.rules import limits, policy
 from okrs.widgets import ObjectivePicker
 
@@ -94,9 +94,7 @@ class ObjectiveForm(StyledForm):
         self.organization = organization
         self.instance = instance
         self.fields["title"].widget.attrs["autofocus"] = True
-        self.fields["cycle"].queryset = Cycle.objects.filter(organization=organization).exclude(
-            status=Cycle.Status.CLOSED
-        )
+        self.fields["cycle"].queryset = selectors.open_cycles(organization=organization)
         self.fields["unit"].queryset = units_of(organization)
         self.fields["owner"].queryset = members_of(organization)
         # Only the levels the policy lets this member create (an edit keeps its own level).
@@ -105,9 +103,7 @@ class ObjectiveForm(StyledForm):
             levels.append(instance.level)
         self.fields["level"].choices = [(v, lbl) for v, lbl in Level.choices if v in levels]
         # Only objectives the member can see: a private title must not leak through a <select>.
-        parents = Objective.objects.filter(organization=organization).filter(
-            selectors.visible_objectives_q(viewer)
-        )
+        parents = selectors.visible_objectives(organization=organization, viewer=viewer)
         if instance is not None:
             # The cycle of an existing objective does not change; a parent may not be itself.
             del self.fields["cycle"]

@@ -1,4 +1,4 @@
-"""Who may do what: the DESIGN "Who may do what" table as predicates.
+"""Who may do what with OKRs: the permission table of docs/domain.md as predicates.
 
 Pure functions of a `Membership` and already-loaded rows. Services call `require(...)`;
 templates and the API call the `can_*` predicates to show or hide controls. Visibility (who
@@ -15,17 +15,26 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import Membership, OrgUnit, Role
+from accounts.models import Membership, OrgUnit
 
-# Who may read the security log or delete the organization is decided in accounts (which
-# never imports okrs); who may *see* an objective is its own module. These names are part of
-# the policy's surface.
-from accounts.services.common import can_delete_organization, can_view_security_log
+# Organization administration is decided in accounts (which never imports okrs); who may
+# *see* an objective is its own module. These names are part of the policy's surface.
+from accounts.rules.policy import (
+    can_delete_organization,
+    can_manage_org,
+    can_view_delivery_log,
+    can_view_security_log,
+    is_active_member,
+    is_admin,
+)
 from okrs.models import Cycle, Initiative, KeyResult, Objective
+from okrs.rules.roles import company_wide, in_leadership
 from okrs.rules.visibility import can_view_objective, unit_ids_led_by
 
 __all__ = [
     "can_delete_organization",
+    "can_manage_org",
+    "can_view_delivery_log",
     "can_view_objective",
     "can_view_security_log",
     "unit_ids_led_by",
@@ -65,16 +74,7 @@ def _cycle_of(row: Objective | KeyResult | Initiative | Any) -> Cycle:
 
 
 def _same_org(m: Membership | None, row: Any) -> bool:
-    return (
-        m is not None
-        and m.is_active
-        and row is not None
-        and row.organization_id == m.organization_id
-    )
-
-
-def _is_admin_or_exec(m: Membership) -> bool:
-    return m.role in (Role.ADMIN, Role.EXECUTIVE)
+    return is_active_member(m) and row is not None and row.organization_id == m.organization_id
 
 
 def is_unit_lead(m: Membership | None) -> bool:
@@ -82,14 +82,22 @@ def is_unit_lead(m: Membership | None) -> bool:
     return bool(unit_ids_led_by(m))
 
 
-def can_manage_org(m: Membership | None) -> bool:
-    """Org chart, members, roles, settings: admins only."""
-    return m is not None and m.is_active and m.role == Role.ADMIN
+TRASH_ADMINS_ONLY = "Only admins can see and restore the trash."
+
+
+def can_manage_trash(m: Membership | None) -> bool:
+    """See the trash and restore from it: admins."""
+    return is_admin(m)
 
 
 def can_manage_cycles(m: Membership | None) -> bool:
     """Create, edit, activate cycles and copy unfinished OKRs: admins and executives."""
-    return m is not None and m.is_active and _is_admin_or_exec(m)
+    return in_leadership(m)
+
+
+def can_activate_cycle(m: Membership | None, cycle: Cycle) -> bool:
+    """Offer "Activate" and allow planning → active: cycle managers, on a cycle in planning."""
+    return _same_org(m, cycle) and can_manage_cycles(m) and cycle.status == Cycle.Status.PLANNING
 
 
 def can_edit_cycle(m: Membership | None, cycle: Cycle) -> bool:
@@ -120,14 +128,14 @@ def can_create_objective(
     """Company: admin/exec. Department/team: admin/exec or a lead of the unit or an ancestor.
     Individual: one's own, or as lead of the owner's unit (or above) or the owner's manager.
     Never in a closed `cycle` (when given)."""
-    if m is None or not m.is_active or not cycle_is_open(cycle):
+    if not is_active_member(m) or not cycle_is_open(cycle):
         return False
     if level == "company":
-        return _is_admin_or_exec(m)
+        return in_leadership(m)
     if level in ("department", "team"):
         if unit is None or unit.organization_id != m.organization_id:
             return False
-        return _is_admin_or_exec(m) or unit.pk in unit_ids_led_by(m)
+        return in_leadership(m) or unit.pk in unit_ids_led_by(m)
     if level == "individual":
         if owner is None or owner.organization_id != m.organization_id:
             return False
@@ -151,13 +159,13 @@ def creatable_levels(
     asked per level. `unit=None` means "some unit of theirs" (a department/team level is
     offered when they may create in at least one unit: admin/exec or a unit lead);
     `owner=None` means themselves. Forms offer exactly these choices."""
-    if m is None or not m.is_active or not cycle_is_open(cycle):
+    if not is_active_member(m) or not cycle_is_open(cycle):
         return []
     owner = owner if owner is not None else m
     levels = []
     for level in LEVELS_TOP_DOWN:
         if level in ("department", "team") and unit is None:
-            allowed = _is_admin_or_exec(m) or is_unit_lead(m)
+            allowed = in_leadership(m) or is_unit_lead(m)
         else:
             allowed = can_create_objective(m, level=level, unit=unit, owner=owner, cycle=cycle)
         if allowed:
@@ -218,23 +226,30 @@ def can_check_in(m: Membership | None, kr: KeyResult) -> bool:
     return is_contributor(m, kr)
 
 
-def can_manage_initiatives(m: Membership | None, kr: KeyResult) -> bool:
-    """Admin, exec, unit lead, KR owner; contributors may add (and then edit) their own.
-    Never in a closed cycle."""
+def can_assign_initiatives(m: Membership | None, kr: KeyResult) -> bool:
+    """Plan work on a KR for anyone: leadership, the KR's owner, leads of the objective's unit
+    (or above). Contributors may plan only their own (`can_manage_initiatives`). Never in a
+    closed cycle."""
     if not _same_org(m, kr) or not cycle_is_open(_cycle_of(kr)):
         return False
-    if _is_admin_or_exec(m) or kr.owner_id == m.pk or leads_objective_unit(m, kr.objective):
-        return True
-    return is_contributor(m, kr)
+    return in_leadership(m) or kr.owner_id == m.pk or leads_objective_unit(m, kr.objective)
+
+
+def can_manage_initiatives(m: Membership | None, kr: KeyResult) -> bool:
+    """Add initiatives to a KR: whoever may assign them, and its contributors (who then edit
+    their own). Never in a closed cycle."""
+    return can_assign_initiatives(m, kr) or (
+        _same_org(m, kr) and cycle_is_open(_cycle_of(kr)) and is_contributor(m, kr)
+    )
 
 
 def can_edit_initiative(m: Membership | None, initiative: Initiative) -> bool:
-    """Managers of the KR's initiatives, or a contributor on an initiative of their own.
-    Never in a closed cycle."""
+    """Whoever may assign the KR's initiatives, or a contributor on an initiative of their
+    own. Never in a closed cycle."""
     if not _same_org(m, initiative) or not cycle_is_open(_cycle_of(initiative)):
         return False
     kr = initiative.key_result
-    if _is_admin_or_exec(m) or kr.owner_id == m.pk or leads_objective_unit(m, kr.objective):
+    if can_assign_initiatives(m, kr):
         return True
     own = m.pk in (initiative.assignee_id, initiative.created_by_id)
     return own and is_contributor(m, kr)
@@ -273,12 +288,12 @@ def can_comment(m: Membership | None, target: Objective | KeyResult) -> bool:
 def can_view_company_health(m: Membership | None) -> bool:
     """The health of the whole company (every unit and the company-level objectives): admins,
     executives and champions. Unit leads see their units only (`can_view_health`)."""
-    return m is not None and m.is_active and m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION)
+    return company_wide(m)
 
 
 def can_view_health(m: Membership | None, unit: OrgUnit | None = None) -> bool:
     """Admin, exec, champion: everything. Unit leads: their own units (and below)."""
-    if m is None or not m.is_active:
+    if not is_active_member(m):
         return False
     if can_view_company_health(m):
         return unit is None or unit.organization_id == m.organization_id
@@ -292,7 +307,7 @@ def can_close_cycle(m: Membership | None, cycle: Cycle) -> bool:
     """Admin, exec, champion."""
     if not _same_org(m, cycle):
         return False
-    return m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION)
+    return company_wide(m)
 
 
 def can_grade(m: Membership | None, objective: Objective) -> bool:
@@ -300,7 +315,7 @@ def can_grade(m: Membership | None, objective: Objective) -> bool:
     set while closing, so never once the cycle is closed (closing freezes them)."""
     if not _same_org(m, objective) or not cycle_is_open(objective.cycle):
         return False
-    if m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION) or objective.owner_id == m.pk:
+    if company_wide(m) or objective.owner_id == m.pk:
         return True
     return leads_objective_unit(m, objective)
 
@@ -319,7 +334,7 @@ def grading_scope(m: Membership | None) -> str:
     """What the member may grade, for the close page's wording (the row predicates above
     decide): `GRADE_ALL` (admin, exec, champion), `GRADE_UNITS` (unit leads: the objectives of
     the units they lead and below, plus their own) or `GRADE_OWN` (their own OKRs)."""
-    if m is not None and m.is_active and m.role in (Role.ADMIN, Role.EXECUTIVE, Role.CHAMPION):
+    if company_wide(m):
         return GRADE_ALL
     return GRADE_UNITS if is_unit_lead(m) else GRADE_OWN
 
@@ -334,4 +349,4 @@ def can_delete_comment(m: Membership | None, comment: Any) -> bool:
     """The author, or an admin (moderation)."""
     if not _same_org(m, comment):
         return False
-    return comment.author_id == m.pk or m.role == Role.ADMIN
+    return comment.author_id == m.pk or is_admin(m)

@@ -29,9 +29,10 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from accounts.models import Membership, OrgUnit, Role
-from accounts.selectors import subtree_ids
-from okrs.models import KeyResult, KeyResultContributor, Objective
+from accounts.models import Membership, OrgUnit
+from accounts.rules.units import subtree_ids
+from okrs.models import KeyResult, KeyResultContributor, Objective, live_q
+from okrs.rules.roles import LEADERSHIP
 
 _LED = "_cairn_led_unit_ids"
 _WORKS_ON = "_cairn_worked_on_objective_ids"
@@ -42,8 +43,8 @@ def _active(viewer: Membership | None) -> bool:
 
 
 def sees_everything(viewer: Membership) -> bool:
-    """Admins and executives see every objective of their organization."""
-    return viewer.role in (Role.ADMIN, Role.EXECUTIVE)
+    """Leadership (admins and executives) sees every objective of its organization."""
+    return viewer.role in LEADERSHIP
 
 
 def unit_ids_led_by(membership: Membership | None) -> set[int]:
@@ -149,9 +150,7 @@ def visible_objectives_q(viewer: Membership | None, prefix: str = "") -> Q:
     (e.g. "objective__" from KeyResult, "key_result__objective__" from CheckIn)."""
     if not _active(viewer):
         return Q(pk__in=[])
-    same_org = Q(
-        **{f"{prefix}organization_id": viewer.organization_id, f"{prefix}deleted_at__isnull": True}
-    )
+    same_org = Q(**{f"{prefix}organization_id": viewer.organization_id}) & live_q(prefix)
     if sees_everything(viewer):
         return same_org
     q = Q(**{f"{prefix}visibility": Objective.Visibility.PUBLIC})
@@ -205,7 +204,7 @@ def visible_key_results_q(viewer: Membership | None, prefix: str = "") -> Q:
     `tests/okrs/test_trash.py` pins it), so the join to objectives would filter nothing — and
     at 44,000 key results it was most of the API list's count.
     """
-    live = Q(**{f"{prefix}deleted_at__isnull": True})
+    live = live_q(prefix)
     if _active(viewer) and sees_everything(viewer):
         return live & Q(**{f"{prefix}organization_id": viewer.organization_id})
     return live & visible_objectives_q(viewer, f"{prefix}objective__")

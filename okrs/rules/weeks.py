@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization
+from okrs.models import CheckIn, KeyResult
 
 
 def _aware(at: dt.datetime | None) -> dt.datetime:
@@ -58,3 +60,27 @@ def last_complete_week(
         end.date() - dt.timedelta(days=7), dt.time.min, tzinfo=organization.tzinfo
     )
     return start, end
+
+
+# --- "checked in this week": a key result has a check-in keyed to that ISO week ------------
+
+
+def week_check_ins(*, organization_id: int, week: str) -> QuerySet[CheckIn]:
+    """The organization's check-ins of one ISO week (indexed by organization, week, KR)."""
+    return CheckIn.objects.filter(organization_id=organization_id, week=week)
+
+
+def checked_in_q(*, organization_id: int, week: str, hashed: bool = False) -> Q:
+    """On key result rows: it has a check-in in `week`. `hashed`: one `IN` over the week's
+    check-ins, the cheaper plan when the filter runs over a whole cycle; otherwise an index
+    probe per key result, the cheaper plan for a few of them."""
+    this_week = week_check_ins(organization_id=organization_id, week=week)
+    if hashed:
+        return Q(pk__in=this_week.values("key_result_id"))
+    return Q(Exists(this_week.filter(key_result_id=OuterRef("pk"))))
+
+
+def checked_in_during(kr: KeyResult, organization: Organization, week: str) -> bool:
+    """`checked_in_q` for a loaded key result: its latest check-in (`last_check_in_at`, kept by
+    the check-in service) falls in `week`."""
+    return kr.last_check_in_at is not None and iso_week(organization, kr.last_check_in_at) == week

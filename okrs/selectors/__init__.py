@@ -4,8 +4,6 @@ Every selector takes `organization` and filters on it first; list selectors load
 their pages need in a constant number of queries. See docs/decisions/0001.
 """
 
-from okrs.rules.visibility import visible_objectives_q
-from okrs.rules.weeks import iso_week, week_start
 from okrs.selectors.audit import audit_for_objective
 from okrs.selectors.collaboration import (
     aligned_children,
@@ -15,6 +13,9 @@ from okrs.selectors.collaboration import (
     get_risk,
     initiatives_for_key_result,
     risks_for_key_result,
+    visible_comments,
+    visible_initiatives,
+    visible_risks,
 )
 from okrs.selectors.cycles import (
     active_cycle,
@@ -22,6 +23,7 @@ from okrs.selectors.cycles import (
     current_cycle,
     cycles_for_org,
     get_cycle,
+    open_cycles,
 )
 from okrs.selectors.health import (
     OBJECTIVE_SECTIONS,
@@ -37,6 +39,7 @@ from okrs.selectors.key_results import (
     check_ins_for_key_result,
     get_key_result,
     key_results_for_member,
+    visible_key_results,
     week_check_in_counts,
 )
 from okrs.selectors.objectives import (
@@ -55,6 +58,7 @@ from okrs.selectors.objectives import (
     objectives_for_cycle,
     parent_candidates,
     search_objectives,
+    visible_objectives,
 )
 
 __all__ = [
@@ -95,13 +99,16 @@ __all__ = [
     "get_objective",
     "health_report",
     "health_scope",
-    "iso_week",
     "key_results_for_member",
     "objectives_for_cycle",
+    "open_cycles",
     "parent_candidates",
     "search_objectives",
     "unit_overview",
-    "visible_objectives_q",
+    "visible_comments",
+    "visible_initiatives",
+    "visible_key_results",
+    "visible_objectives",
+    "visible_risks",
     "week_check_in_counts",
-    "week_start",
 ]

@@ -1,8 +1,8 @@
 """Reads around an objective or key result: aligned children, initiatives, risks, comments.
 
 Single-row lookups answer 404 for another tenant's row *and* for a row whose objective the
-viewer may not see (the one visibility rule: `okrs.rules.policy.can_view_objective` /
-`okrs.selectors.visible_objectives_q`), so ids leak nothing. Rows come with the key result,
+viewer may not see (the one visibility rule: `okrs.rules.visibility.visible_objectives_q` and
+`visible_key_results_q`), so ids leak nothing. Rows come with the key result,
 objective and cycle loaded: the policy's write predicates need the cycle, without a query.
 """
 
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Organization
 from okrs.models import Comment, Initiative, KeyResult, Objective, Risk
-from okrs.rules import policy
-from okrs.rules.visibility import can_view_key_result, visible_objectives_q
+from okrs.rules.visibility import visible_key_results_q, visible_objectives_q
 
 # What a key result page needs of the KR behind an initiative or a risk.
 _KR_RELATED = (
@@ -89,48 +88,56 @@ def comments_for(*, organization: Organization, target: Objective | KeyResult) -
     )
 
 
+def visible_initiatives(
+    *, organization: Organization, viewer: Membership | None
+) -> QuerySet[Initiative]:
+    """Initiatives on key results the viewer may see (API lists, single-row lookups)."""
+    return Initiative.objects.filter(organization=organization).filter(
+        visible_key_results_q(viewer, prefix="key_result__")
+    )
+
+
+def visible_risks(*, organization: Organization, viewer: Membership | None) -> QuerySet[Risk]:
+    """Risks on key results the viewer may see."""
+    return Risk.objects.filter(organization=organization).filter(
+        visible_key_results_q(viewer, prefix="key_result__")
+    )
+
+
+def visible_comments(*, organization: Organization, viewer: Membership | None) -> QuerySet[Comment]:
+    """Comments on objectives (or on key results of objectives) the viewer may see."""
+    on_objective = Q(objective__isnull=False) & visible_objectives_q(viewer, prefix="objective__")
+    on_key_result = Q(key_result__isnull=False) & visible_key_results_q(
+        viewer, prefix="key_result__"
+    )
+    return Comment.objects.filter(organization=organization).filter(on_objective | on_key_result)
+
+
+def _one(queryset: QuerySet, pk: Any, label: str):
+    row = queryset.filter(pk=_pk(pk)).first()
+    if row is None:
+        raise Http404(f"{label} not found.")
+    return row
+
+
 def get_initiative(*, organization: Organization, pk: Any, viewer: Membership | None) -> Initiative:
     """The initiative if it is in this organization and its objective is visible; else 404."""
-    try:
-        row = (
-            Initiative.objects.select_related(*_KR_RELATED)
-            .prefetch_related(_contributors())
-            .get(organization=organization, pk=_pk(pk))
-        )
-    except Initiative.DoesNotExist:
-        raise Http404("Initiative not found.") from None
-    if not can_view_key_result(viewer, row.key_result):
-        raise Http404("Initiative not found.")
-    return row
+    rows = visible_initiatives(organization=organization, viewer=viewer)
+    rows = rows.select_related(*_KR_RELATED).prefetch_related(_contributors())
+    return _one(rows, pk, "Initiative")
 
 
 def get_risk(*, organization: Organization, pk: Any, viewer: Membership | None) -> Risk:
     """The risk if it is in this organization and its objective is visible; else 404."""
-    try:
-        row = (
-            Risk.objects.select_related(*_KR_RELATED)
-            .prefetch_related(_contributors())
-            .get(organization=organization, pk=_pk(pk))
-        )
-    except Risk.DoesNotExist:
-        raise Http404("Risk not found.") from None
-    if not can_view_key_result(viewer, row.key_result):
-        raise Http404("Risk not found.")
-    return row
+    rows = visible_risks(organization=organization, viewer=viewer)
+    rows = rows.select_related(*_KR_RELATED).prefetch_related(_contributors())
+    return _one(rows, pk, "Risk")
 
 
 def get_comment(*, organization: Organization, pk: Any, viewer: Membership | None) -> Comment:
     """The comment if it is in this organization and the objective it belongs to (directly
     or through its KR) is visible; else 404."""
-    try:
-        row = Comment.objects.select_related(
-            "author__user",
-            "objective__cycle",
-            "key_result__objective__cycle",
-        ).get(organization=organization, pk=_pk(pk))
-    except Comment.DoesNotExist:
-        raise Http404("Comment not found.") from None
-    objective = row.objective if row.objective_id else row.key_result.objective
-    if not policy.can_view_objective(viewer, objective):
-        raise Http404("Comment not found.")
-    return row
+    rows = visible_comments(organization=organization, viewer=viewer).select_related(
+        "author__user", "objective__cycle", "key_result__objective__cycle"
+    )
+    return _one(rows, pk, "Comment")

@@ -26,14 +26,15 @@ def get_cycle(*, organization: Organization, pk: Any) -> Cycle:
         raise Http404("Cycle not found.") from None
 
 
+def open_cycles(*, organization: Organization) -> QuerySet[Cycle]:
+    """Cycles that are not closed (planning or active), newest first: where OKRs may still
+    be created or copied to."""
+    return cycles_for_org(organization=organization).exclude(status=Cycle.Status.CLOSED)
+
+
 def copy_targets(*, organization: Organization, source: Cycle) -> QuerySet[Cycle]:
-    """The cycles unfinished OKRs of `source` may be copied into: every other cycle that is
-    not closed, newest first."""
-    return (
-        cycles_for_org(organization=organization)
-        .exclude(pk=source.pk)
-        .exclude(status=Cycle.Status.CLOSED)
-    )
+    """The cycles unfinished OKRs of `source` may be copied into: every other open cycle."""
+    return open_cycles(organization=organization).exclude(pk=source.pk)
 
 
 def active_cycles(*, organization: Organization) -> QuerySet[Cycle]:

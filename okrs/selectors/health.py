@@ -5,7 +5,7 @@ O(what the page shows): the numbers are per-unit tallies summed over the scope
 passing of time made stale), and each list is a queryset the page slices one page of, with its
 total already known from the tallies (`Counted`). The definitions are the one place each:
 `attention.stale_q` / `low_confidence_q`, `weeks.iso_week`, the counts
-(`health_tally.count_by_unit`), the unit subtree (`accounts.selectors.subtree_ids`) and
+(`health_tally.count_by_unit`), the unit subtree (`accounts.rules.units.subtree_ids`) and
 visibility (`okrs.rules.visibility`).
 
 The check-in rates are per child unit of the scope (`health_scope`), each row its whole

@@ -5,7 +5,7 @@ default: the whole company for admins, executives and champions, a lead's top-mo
 checked against the policy, with the drill-down around it — the breadcrumb of ancestors the
 reader may view, the child units, a lead's separate top units. The tree is walked in Python
 over one query of (id, parent, name, lead) per unit (`UnitOutline`), with the one subtree walk
-(`accounts.selectors.subtree_ids`); the same rows tell the visibility rule which units the
+(`accounts.rules.units.subtree_ids`); the same rows tell the visibility rule which units the
 reader leads (`visibility.prime_led_units`), so it does not read them again.
 """
 
@@ -18,7 +18,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership, Organization, OrgUnit
-from accounts.selectors import get_unit, subtree_ids
+from accounts.rules.units import subtree_ids
+from accounts.selectors import get_unit
 from okrs.rules import policy, visibility
 
 

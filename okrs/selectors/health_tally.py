@@ -52,8 +52,8 @@ from django.db.models import (
 )
 
 from accounts.models import OrgUnit
-from okrs.models import CheckIn, Cycle, HealthTally, KeyResult, Objective, Status
-from okrs.rules import attention
+from okrs.models import Cycle, HealthTally, KeyResult, Objective, Status
+from okrs.rules import attention, weeks
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +124,8 @@ def count_by_unit(
     branch filling the other's columns with zeros). Also, per key, when the first key result
     counted as not stale turns stale.
 
-    "Checked in this week" is `IN (this week's check-ins)` hashed once when counting the whole
-    cycle (70 vs 135 ms on `bench`), an index probe per key result otherwise (a 43-KR team:
-    52 → ≈1 ms).
+    "Checked in this week" is `weeks.checked_in_q`, hashed once when counting the whole cycle
+    and an index probe per key result for a unit's few (docs/benchmarks.md, health).
     """
     zero, nothing = Value(0), Value(None, output_field=DateTimeField())
     objective_counts = {
@@ -136,11 +135,7 @@ def count_by_unit(
         "orphans": Count("pk", filter=attention.orphan_q()),
         **{f: Count("pk", filter=Q(status=s)) for s, f in STATUS_FIELDS.items()},
     }
-    this_week = CheckIn.objects.filter(organization_id=organization_id, week=week)
-    if whole_cycle:
-        checked_in = Q(pk__in=this_week.values("key_result_id"))
-    else:
-        checked_in = Q(Exists(this_week.filter(key_result_id=OuterRef("pk"))))
+    checked_in = weeks.checked_in_q(organization_id=organization_id, week=week, hashed=whole_cycle)
     stale = attention.stale_q(now)
     kr_counts = {
         "key_results": Count("pk"),

@@ -7,9 +7,7 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     ExpressionWrapper,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -21,7 +19,7 @@ from accounts.models import Membership, Organization
 from okrs.models import CheckIn, Cycle, KeyResult, KeyResultContributor
 from okrs.rules import visibility
 from okrs.rules.visibility import visible_key_results_q
-from okrs.rules.weeks import iso_week
+from okrs.rules.weeks import checked_in_q, iso_week
 from okrs.selectors.cycles import active_cycle, active_cycles
 
 
@@ -41,14 +39,8 @@ def _member_key_results(
     )
 
 
-def _checked_in_this_week(organization: Organization) -> Exists:
-    return Exists(
-        CheckIn.objects.filter(
-            organization=organization,
-            key_result_id=OuterRef("pk"),
-            week=iso_week(organization),
-        )
-    )
+def _checked_in_this_week(organization: Organization) -> Q:
+    return checked_in_q(organization_id=organization.pk, week=iso_week(organization))
 
 
 def key_results_for_member(
@@ -68,7 +60,9 @@ def key_results_for_member(
         .select_related("objective__cycle", "objective__owner__user", "objective__unit")
         .select_related("owner__user")
         .annotate(
-            checked_in_this_week=_checked_in_this_week(organization),
+            checked_in_this_week=ExpressionWrapper(
+                _checked_in_this_week(organization), output_field=BooleanField()
+            ),
             is_owner=ExpressionWrapper(Q(owner=membership), output_field=BooleanField()),
         )
         .prefetch_related(
@@ -93,6 +87,18 @@ def week_check_in_counts(*, organization: Organization, membership: Membership) 
         done=Count("pk", filter=_checked_in_this_week(organization)),
     )
     return totals["done"], totals["total"]
+
+
+def visible_key_results(
+    *, organization: Organization, viewer: Membership | None
+) -> QuerySet[KeyResult]:
+    """Key results of objectives the viewer may see, in any cycle, with contributors
+    preloaded."""
+    return (
+        KeyResult.objects.filter(organization=organization)
+        .filter(visibility.visible_key_results_q(viewer))
+        .prefetch_related("contributors")
+    )
 
 
 def get_key_result(*, organization: Organization, pk: Any, viewer: Membership | None) -> KeyResult:

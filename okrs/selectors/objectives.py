@@ -34,6 +34,14 @@ def _key_results_prefetch() -> Prefetch:
     )
 
 
+def visible_objectives(
+    *, organization: Organization, viewer: Membership | None
+) -> QuerySet[Objective]:
+    """Every objective of the organization the viewer may see, in any cycle (API lists across
+    cycles, the parent picker)."""
+    return Objective.objects.filter(organization=organization).filter(visible_objectives_q(viewer))
+
+
 def objectives_for_cycle(
     *,
     organization: Organization,

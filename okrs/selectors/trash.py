@@ -1,4 +1,4 @@
-"""The trash: what was deleted in the last 30 days, for the admins who may restore it."""
+"""The trash: what was deleted within `RETENTION`, for the admins who may restore it."""
 
 from __future__ import annotations
 
@@ -8,20 +8,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization
-from okrs.models import KeyResult, Objective
-from okrs.services.trash import RETENTION
-
-
-def _since():
-    return timezone.now() - RETENTION
+from okrs.models import KeyResult, Objective, live_q
+from okrs.rules.trash import restorable_q
 
 
 def trashed_objectives(*, organization: Organization):
     """Objectives in the trash, newest first, with owner and cycle (one query)."""
     return (
-        Objective.all_objects.filter(
-            organization=organization, deleted_at__isnull=False, deleted_at__gte=_since()
-        )
+        Objective.all_objects.filter(restorable_q(now=timezone.now()), organization=organization)
         .select_related("owner__user", "cycle")
         .order_by("-deleted_at", "-id")
     )
@@ -31,10 +25,7 @@ def trashed_key_results(*, organization: Organization):
     """Key results trashed on their own (their objective is live), newest first."""
     return (
         KeyResult.all_objects.filter(
-            organization=organization,
-            deleted_at__isnull=False,
-            deleted_at__gte=_since(),
-            objective__deleted_at__isnull=True,
+            restorable_q(now=timezone.now()), live_q("objective__"), organization=organization
         )
         .select_related("owner__user", "objective")
         .order_by("-deleted_at", "-id")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError, models
 
 from accounts.models import Membership, Organization
+from accounts.rules.tenancy import require_same_org
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
 from okrs.rules import limits, policy
 
@@ -57,16 +58,10 @@ def ensure_open(cycle: Cycle) -> None:
         raise ValidationError(CLOSED_MESSAGE, code="cycle_closed")
 
 
-def ensure_in_org(organization_id: int, row: Any, *, field: str, label: str) -> None:
-    """A linked row (owner, unit, parent…) must belong to the same organization."""
-    if row is not None and row.organization_id != organization_id:
-        raise ValidationError({field: f"Choose a {label} from this organization."})
-
-
 def ensure_active_member(organization_id: int, member: Membership | None, *, field: str) -> None:
     if member is None:
         raise ValidationError({field: "Choose a person."})
-    ensure_in_org(organization_id, member, field=field, label="person")
+    require_same_org(member, organization_id, field=field, label="person")
     if not member.is_active:
         raise ValidationError({field: f"{member.name} is no longer an active member."})
 

@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Membership
+from accounts.rules.tenancy import require_same_org
 from okrs.models import Comment, CommentMention, Initiative, KeyResult, Objective, Risk
 from okrs.rules import limits, policy
 from okrs.services._common import (
     ensure_active_member,
-    ensure_in_org,
     ensure_open,
     lock,
     reject_unknown,
@@ -67,12 +67,7 @@ def create_initiative(
     policy.require(
         policy.can_manage_initiatives(actor, kr), "You may not add initiatives to this key result."
     )
-    privileged = (
-        actor.role in ("admin", "executive")
-        or kr.owner_id == actor.pk
-        or policy.leads_objective_unit(actor, kr.objective)
-    )
-    if not privileged:
+    if not policy.can_assign_initiatives(actor, kr):
         assignee = actor  # contributors plan their own work; others may assign anyone
     initiative = Initiative(
         organization_id=kr.organization_id,
@@ -206,7 +201,7 @@ def add_comment(
     if (objective is None) == (key_result is None):
         raise ValidationError("A comment belongs to exactly one objective or key result.")
     target = objective if objective is not None else key_result
-    ensure_in_org(actor.organization_id, target, field="target", label="target")
+    require_same_org(target, actor.organization_id, field="target", label="target")
     if key_result is not None:
         key_result = _kr_with_context(key_result)
         target = key_result

@@ -161,7 +161,7 @@ def activate_cycle(*, cycle: Cycle, actor: Membership) -> Cycle:
             policy.can_manage_cycles(actor) and actor.organization_id == current.organization_id,
             "Only admins and executives activate cycles.",
         )
-        if current.status != Cycle.Status.PLANNING:
+        if not policy.can_activate_cycle(actor, current):
             raise ValidationError(
                 "Only a cycle in planning can be activated; "
                 f"this one is {current.get_status_display().lower()}."

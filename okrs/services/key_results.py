@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from okrs.models import AuditEntry, KeyResult, KeyResultContributor, Objective
 from okrs.rules import policy
+from okrs.rules.trash import RETENTION_TEXT
 from okrs.services._common import (
     audit_row,
     check_version,
@@ -215,7 +216,7 @@ def update_key_result(
 
 
 def delete_key_result(*, key_result: KeyResult, actor: Membership) -> None:
-    """Move a KR (with its check-ins, initiatives and risks) to the trash for 30 days; the
+    """Move a KR (with its check-ins, initiatives and risks) to the trash for `RETENTION`; the
     objective's progress follows at once."""
     with transaction.atomic():
         kr = _locked(key_result)
@@ -226,7 +227,7 @@ def delete_key_result(*, key_result: KeyResult, actor: Membership) -> None:
             kr,
             actor=actor,
             action=AuditEntry.Action.DELETE,
-            summary=f"Deleted key result “{kr.title}” (in the trash for 30 days)",
+            summary=f"Deleted key result “{kr.title}” (in the trash for {RETENTION_TEXT})",
             changes=snapshot(kr, AUDITED_FIELDS),
         )
         trash_key_result(kr, at=timezone.now())

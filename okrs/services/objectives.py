@@ -9,8 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrgUnit
+from accounts.rules.tenancy import require_same_org
 from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Rollup, Status
 from okrs.rules import limits, policy
+from okrs.rules.trash import RETENTION_TEXT
 from okrs.selectors import health_tally
 from okrs.selectors.objectives import MAX_ALIGNMENT_DEPTH
 from okrs.services._common import (
@@ -19,7 +21,6 @@ from okrs.services._common import (
     conflict_on_concurrent_write,
     diff,
     ensure_active_member,
-    ensure_in_org,
     ensure_open,
     full_clean,
     initial_changes,
@@ -68,7 +69,7 @@ def _check_parent(objective: Objective, parent: Objective | None) -> None:
     """Same organization, same cycle, a level the same or higher, and no loop."""
     if parent is None:
         return
-    ensure_in_org(objective.organization_id, parent, field="parent", label="parent objective")
+    require_same_org(parent, objective.organization_id, field="parent", label="parent objective")
     if parent.cycle_id != objective.cycle_id:
         raise ValidationError({"parent": "Align to an objective of the same cycle."})
     if LEVEL_RANK[parent.level] > LEVEL_RANK[objective.level]:
@@ -155,9 +156,9 @@ def _validate(objective: Objective) -> None:
     )
     if objective.level not in Level.values:
         raise ValidationError({"level": "Choose company, department, team or individual."})
-    ensure_in_org(org_id, objective.cycle, field="cycle", label="cycle")
+    require_same_org(objective.cycle, org_id, field="cycle", label="cycle")
     ensure_active_member(org_id, objective.owner, field="owner")
-    ensure_in_org(org_id, objective.unit, field="unit", label="unit")
+    require_same_org(objective.unit, org_id, field="unit", label="unit")
     objective.unit = _normalise_unit(objective.level, objective.unit, objective.owner)
     _check_parent(objective, objective.parent)
     if objective.status_override and objective.status_override not in Status.values:
@@ -183,7 +184,7 @@ def create_objective(
 ) -> Objective:
     """Create an objective in `cycle`, aligned to `parent`, and roll progress up. `rollup`
     defaults by level (`default_rollup`)."""
-    ensure_in_org(organization.pk, cycle, field="cycle", label="cycle")
+    require_same_org(cycle, organization.pk, field="cycle", label="cycle")
     # The caller's copy may predate a close; the stored status decides.
     cycle = Cycle.objects.select_related("organization").get(pk=cycle.pk)
     ensure_open(cycle)
@@ -297,7 +298,7 @@ def _update_objective(objective, actor, expected_version, fields) -> Objective:
 
 
 def delete_objective(*, objective: Objective, actor: Membership) -> None:
-    """Move an objective with its KRs to the trash (an admin can restore it for 30 days);
+    """Move an objective with its KRs to the trash (an admin can restore it within `RETENTION`);
     objectives aligned to it become unaligned."""
     with transaction.atomic():
         current = _locked(objective)
@@ -311,7 +312,7 @@ def delete_objective(*, objective: Objective, actor: Membership) -> None:
             current,
             actor=actor,
             action=AuditEntry.Action.DELETE,
-            summary=f"Deleted objective “{current.title}” (in the trash for 30 days)"
+            summary=f"Deleted objective “{current.title}” (in the trash for {RETENTION_TEXT})"
             + (f"; {len(detached)} aligned objective(s) unaligned" if detached else ""),
             changes=snapshot(current, AUDITED_FIELDS) | {"unaligned_children": detached},
         )

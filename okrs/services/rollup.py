@@ -63,18 +63,20 @@ def _progress(objective: Objective, pairs, children) -> float:
     )
 
 
-# Ids of an objective and its live ancestors in one cycle, walked up from the objective (one
-# recursive CTE over the chain itself, not over the cycle). The depth cap only bounds a chain
-# corrupted into a loop around the service; real chains are at most MAX_ALIGNMENT_DEPTH long.
+# Ids of an objective and its ancestors in one cycle, walked up from the objective (one
+# recursive CTE over the chain itself, not over the cycle). Which of them are live is the
+# default manager's filter (`okrs.models.live_q`) on the outer query: trashing an objective
+# unaligns its children, so a live chain never passes through the trash. The depth cap only
+# bounds a chain corrupted into a loop around the service; real chains are at most
+# MAX_ALIGNMENT_DEPTH long.
 _CHAIN_CAP = 1000
 _CHAIN_SQL = """
     WITH RECURSIVE up (id, parent_id, depth) AS (
         SELECT id, parent_id, 0 FROM okrs_objective
-        WHERE id = %s AND organization_id = %s AND cycle_id = %s AND deleted_at IS NULL
+        WHERE id = %s AND organization_id = %s AND cycle_id = %s
         UNION
         SELECT o.id, o.parent_id, up.depth + 1 FROM okrs_objective o JOIN up ON o.id = up.parent_id
-        WHERE o.organization_id = %s AND o.cycle_id = %s AND o.deleted_at IS NULL
-          AND up.depth < %s
+        WHERE o.organization_id = %s AND o.cycle_id = %s AND up.depth < %s
     ) SELECT id FROM up
 """
 

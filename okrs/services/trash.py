@@ -1,4 +1,4 @@
-"""The trash: deleting an objective or a key result moves it there for 30 days.
+"""The trash: deleting an objective or a key result moves it there for `RETENTION`.
 
 While trashed, a row is hidden everywhere by construction (the default managers and
 `okrs.rules.visibility` skip it: pages, API, counts, roll-up, digests, reminders). An admin restores
@@ -19,12 +19,12 @@ from django.utils import timezone
 from accounts.models import Membership
 from okrs.models import AuditEntry, KeyResult, Objective
 from okrs.rules import policy
+from okrs.rules.trash import RETENTION, RETENTION_TEXT, restorable_q
 from okrs.selectors import health_tally
 from okrs.services._common import audit_row, ensure_open
 from okrs.services.rollup import recompute_objective_chain
 
-RETENTION = dt.timedelta(days=30)
-GONE = "This is no longer in the trash (restored, or deleted for good after 30 days)."
+GONE = f"This is no longer in the trash (restored, or deleted for good after {RETENTION_TEXT})."
 
 
 def trash_objective(objective: Objective, *, at: dt.datetime) -> list[int]:
@@ -52,15 +52,16 @@ def trash_key_result(key_result: KeyResult, *, at: dt.datetime) -> None:
 
 
 def _restorable(queryset, pk, now: dt.datetime):
-    row = queryset.filter(pk=pk, deleted_at__isnull=False, deleted_at__gte=now - RETENTION).first()
+    row = queryset.filter(restorable_q(now=now), pk=pk).first()
     if row is None:
         raise ValidationError(GONE)
     return row
 
 
 def restore_objective(*, organization, objective_id: int, actor: Membership) -> Objective:
-    """Bring a trashed objective back with the KRs trashed with it (admins, 30 days)."""
-    policy.require(policy.can_manage_org(actor), "Only admins can restore from the trash.")
+    """Bring a trashed objective back with the KRs trashed with it (admins, within
+    `RETENTION`)."""
+    policy.require(policy.can_manage_trash(actor), policy.TRASH_ADMINS_ONLY)
     now = timezone.now()
     with transaction.atomic():
         objective = _restorable(
@@ -120,8 +121,9 @@ def _realign_children(objective: Objective) -> list[int]:
 
 
 def restore_key_result(*, organization, key_result_id: int, actor: Membership) -> KeyResult:
-    """Bring a trashed key result back (admins, 30 days; its objective must be live)."""
-    policy.require(policy.can_manage_org(actor), "Only admins can restore from the trash.")
+    """Bring a trashed key result back (admins, within `RETENTION`; its objective must be
+    live)."""
+    policy.require(policy.can_manage_trash(actor), policy.TRASH_ADMINS_ONLY)
     now = timezone.now()
     with transaction.atomic():
         kr = _restorable(

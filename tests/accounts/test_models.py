@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, Organization, User, hash_token, validate_timezone
+from accounts.rules.lifecycle import invitation_is_pending
 from tests import factories
 
 
@@ -38,12 +39,12 @@ def test_timezone_validation_and_fallback(db):
 
 def test_invitation_pending_states(org):
     invitation = factories.InvitationFactory(organization=org)
-    assert invitation.is_pending
+    assert invitation_is_pending(invitation)
     invitation.expires_at = timezone.now() - timedelta(minutes=1)
-    assert not invitation.is_pending
+    assert not invitation_is_pending(invitation)
     invitation.expires_at = timezone.now() + timedelta(days=1)
     invitation.revoked_at = timezone.now()
-    assert not invitation.is_pending
+    assert not invitation_is_pending(invitation)
 
 
 def test_unit_names_are_unique_per_parent_in_the_database(org):

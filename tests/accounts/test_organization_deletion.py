@@ -13,8 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import security_events, services
-from accounts.api.tokens import create_api_token
+from accounts import services
 from accounts.models import (
     ApiToken,
     Invitation,
@@ -26,6 +25,8 @@ from accounts.models import (
     User,
 )
 from accounts.services import organization_deletion as deletion
+from accounts.services import security_events
+from accounts.services.tokens import create_api_token
 from accounts.tasks import purge_organizations
 from demo import people as accounts_demo
 from demo.notifications import seed_notifications

@@ -1,4 +1,4 @@
-"""The security event log (accounts/security_events.py): what is recorded, where, and who
+"""The security event log (accounts/services/security_events.py): what is recorded, where, and who
 may read it (the page /o/<org>/security/ and GET /api/v1/orgs/<org>/security-events/)."""
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts import security_events, services
-from accounts.api.tokens import create_api_token, revoke_api_token
+from accounts import services
 from accounts.models import ApiToken, Role, SecurityEvent
+from accounts.services import security_events
 from accounts.services.invitations import accept_invitation, invite_member, revoke_invitation
+from accounts.services.tokens import create_api_token, revoke_api_token
 from tests.builders import person
 from tests.security.test_row_level_security import probe_role  # noqa: F401 (a fixture)
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from accounts.api.tokens import create_api_token
+from accounts.services.tokens import create_api_token
 from tests import factories
 from tests.builders import add_contributor, person
 

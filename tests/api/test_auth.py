@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.api.tokens import create_api_token, revoke_api_token
 from accounts.models import ApiToken, hash_token
+from accounts.services.tokens import create_api_token, revoke_api_token
 from tests.api.conftest import assert_problem
 
 ORGS_URL = "/api/v1/orgs/"

@@ -13,8 +13,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.api.tokens import create_api_token
 from accounts.models import ApiToken
+from accounts.services.tokens import create_api_token
 from okr_project.parsers import MAX_DEPTH
 from tests.api.conftest import assert_problem
 

@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from accounts.api.tokens import create_api_token
 from accounts.models import Invitation, Membership, OrgUnit
+from accounts.services.tokens import create_api_token
 from notifications.models import Notification
 from okrs.models import Comment, Cycle, Initiative, KeyResult, Objective, Risk
 

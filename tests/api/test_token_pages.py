@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from accounts.api.tokens import create_api_token
 from accounts.models import ApiToken
+from accounts.services.tokens import create_api_token
 from tests import factories
 
 

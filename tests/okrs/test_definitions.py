@@ -8,7 +8,7 @@ import zoneinfo
 
 import pytest
 
-from accounts.selectors import subtree_ids
+from accounts.rules.units import subtree_ids
 from okrs.models import KeyResult, Objective
 from okrs.rules import attention, weeks
 from tests import factories

@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import OrgUnit
-from accounts.selectors import subtree_ids
+from accounts.rules.units import subtree_ids
 from accounts.services import deactivate_member, reactivate_member
 from okrs import services
 from okrs.models import CheckIn, HealthTally, KeyResult, Level, Objective

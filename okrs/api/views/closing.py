@@ -14,8 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from okrs import services
-from okrs.api import querysets
+from okrs import selectors, services
 from okrs.api.serializers import (
     CopyUnfinishedResultSerializer,
     CopyUnfinishedSerializer,
@@ -96,8 +95,8 @@ class CycleClosingActions:
         )
         scope = {"organization": self.organization, "viewer": self.membership}
         result = {
-            "objectives": _in_order(querysets.visible_objectives(**scope), saved.objectives),
-            "key_results": _in_order(querysets.visible_key_results(**scope), saved.key_results),
+            "objectives": _in_order(selectors.visible_objectives(**scope), saved.objectives),
+            "key_results": _in_order(selectors.visible_key_results(**scope), saved.key_results),
         }
         return Response(CycleGradesResultSerializer(result).data)
 

@@ -11,8 +11,7 @@ from rest_framework import mixins, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from okrs import services
-from okrs.api import querysets
+from okrs import selectors, services
 from okrs.api.filters import CommentFilter, InitiativeFilter, RiskFilter
 from okrs.api.serializers import CommentSerializer, InitiativeSerializer, RiskSerializer
 from okrs.api.views.base import OrgViewSet, changed_fields
@@ -88,7 +87,7 @@ class InitiativeViewSet(_KeyResultChildViewSet):
 
     model = Initiative
     noun = "initiative"
-    selector = querysets.visible_initiatives
+    selector = selectors.visible_initiatives
     create_service = services.create_initiative
     update_service = services.update_initiative
     delete_service = services.delete_initiative
@@ -106,7 +105,7 @@ class RiskViewSet(_KeyResultChildViewSet):
 
     model = Risk
     noun = "risk"
-    selector = querysets.visible_risks
+    selector = selectors.visible_risks
     create_service = services.create_risk
     update_service = services.update_risk
     delete_service = services.delete_risk
@@ -142,7 +141,7 @@ class CommentViewSet(
     def get_queryset(self):
         if self.generating_schema:
             return Comment.objects.none()
-        return querysets.visible_comments(organization=self.organization, viewer=self.membership)
+        return selectors.visible_comments(organization=self.organization, viewer=self.membership)
 
     def get_object(self):
         try:

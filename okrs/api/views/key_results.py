@@ -8,7 +8,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from okrs import selectors, services
-from okrs.api import querysets
 from okrs.api.filters import KeyResultFilter
 from okrs.api.serializers import CheckInSerializer, KeyResultSerializer
 from okrs.api.views.base import (
@@ -52,7 +51,7 @@ class KeyResultViewSet(
     def get_queryset(self):
         if self.generating_schema:
             return KeyResult.objects.none()
-        return querysets.visible_key_results(
+        return selectors.visible_key_results(
             organization=self.organization, viewer=self.membership
         ).prefetch_related("contributors")
 

@@ -7,7 +7,6 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 
 from okrs import selectors, services
-from okrs.api import querysets
 from okrs.api.filters import ObjectiveFilter
 from okrs.api.serializers import AuditEntrySerializer, ObjectiveSerializer
 from okrs.api.views.base import (
@@ -53,7 +52,7 @@ class ObjectiveViewSet(
     def get_queryset(self):
         if self.generating_schema:
             return Objective.objects.none()
-        return querysets.visible_objectives(organization=self.organization, viewer=self.membership)
+        return selectors.visible_objectives(organization=self.organization, viewer=self.membership)
 
     def get_object(self) -> Objective:
         return selectors.get_objective(

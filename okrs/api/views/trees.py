@@ -15,7 +15,7 @@ from django.http import Http404
 from rest_framework.exceptions import ValidationError
 
 from okrs import selectors
-from okrs.models import Cycle, Objective
+from okrs.models import Cycle
 
 MAX_DEPTH = 3
 CHILDREN_PER_NODE = 25
@@ -65,13 +65,8 @@ def alignment_page(*, view, cycle: Cycle):
     if parent_id is None:
         rows = selectors.alignment_roots(organization=organization, cycle=cycle, viewer=viewer)
     else:
-        parent = (
-            Objective.objects.filter(organization=organization, cycle=cycle, pk=parent_id)
-            .filter(selectors.visible_objectives_q(viewer))
-            .select_related("cycle")
-            .first()
-        )
-        if parent is None:
+        parent = selectors.get_objective(organization=organization, pk=parent_id, viewer=viewer)
+        if parent.cycle_id != cycle.pk:
             raise Http404("Objective not found.")
         rows = selectors.alignment_children(organization=organization, parent=parent, viewer=viewer)
     nodes = selectors.nodes_from(view.paginate_queryset(rows))

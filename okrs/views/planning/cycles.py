@@ -52,9 +52,6 @@ def cycle_overview(request, org_slug, cycle_id=None):
         "switch_form": CycleSwitchForm(initial={"cycle": cycle}, cycles=cycles),
         "objectives": objectives,
         "company_progress": company_progress,
-        "can_manage_cycles": policy.can_manage_cycles(viewer),
-        # The nav shows Health by role only; unit leads (role member) find it here.
-        "can_view_health": policy.can_view_health(viewer),
         "can_create_company": policy.can_create_objective(
             viewer, level=Level.COMPANY, unit=None, owner=viewer, cycle=cycle
         ),
@@ -75,10 +72,11 @@ def cycle_list(request, org_slug):
         cycle.can_grade_and_close = policy.can_grade_and_close(viewer, cycle)
         cycle.can_see_grades = cycle.is_closed and policy.can_close_cycle(viewer, cycle)
         cycle.can_edit = policy.can_edit_cycle(viewer, cycle)
+        cycle.can_activate = policy.can_activate_cycle(viewer, cycle)
     return render(
         request,
         "okrs/planning/cycle_list.html",
-        {"cycles": cycles, "can_manage_cycles": policy.can_manage_cycles(viewer)},
+        {"cycles": cycles},
     )
 
 

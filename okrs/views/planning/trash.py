@@ -1,4 +1,4 @@
-"""The trash (admins): objectives and key results deleted in the last 30 days, restorable."""
+"""The trash (admins): objectives and key results deleted within the retention, restorable."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.tenancy import org_required
-from okr_project.web import error_text, forbidden, paginate
+from accounts.tenancy import org_required, requires
+from okr_project.web import error_text, paginate
 from okrs import services
 from okrs.rules import policy
+from okrs.rules.trash import RETENTION_TEXT
 from okrs.selectors import trash as selectors
-
-ADMINS_ONLY = "Only admins can see and restore the trash."
 
 
 def _back(org_slug: str):
@@ -22,9 +21,8 @@ def _back(org_slug: str):
 
 
 @org_required
+@requires(policy.can_manage_trash, policy.TRASH_ADMINS_ONLY)
 def trash(request, org_slug):
-    if not policy.can_manage_org(request.membership):
-        return forbidden(request, ADMINS_ONLY)
     organization = request.organization
     return render(
         request,
@@ -33,6 +31,7 @@ def trash(request, org_slug):
             "objectives": paginate(
                 request, selectors.trashed_objectives(organization=organization), 25
             ),
+            "retention": RETENTION_TEXT,
             "key_results": paginate(
                 request,
                 selectors.trashed_key_results(organization=organization),
@@ -55,9 +54,8 @@ def _restore(request, org_slug, call, title: str):
 
 @org_required
 @require_POST
+@requires(policy.can_manage_trash, policy.TRASH_ADMINS_ONLY)
 def restore_objective(request, org_slug, objective_id):
-    if not policy.can_manage_org(request.membership):
-        return forbidden(request, ADMINS_ONLY)
     objective = selectors.get_trashed_objective(organization=request.organization, pk=objective_id)
     return _restore(
         request,
@@ -71,9 +69,8 @@ def restore_objective(request, org_slug, objective_id):
 
 @org_required
 @require_POST
+@requires(policy.can_manage_trash, policy.TRASH_ADMINS_ONLY)
 def restore_key_result(request, org_slug, key_result_id):
-    if not policy.can_manage_org(request.membership):
-        return forbidden(request, ADMINS_ONLY)
     kr = selectors.get_trashed_key_result(organization=request.organization, pk=key_result_id)
     return _restore(
         request,

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from okr_project.web import error_text, forbidden
 from okrs.rules import policy
+from okrs.rules.trash import RETENTION_TEXT
 
 HISTORY_PAGE_SIZE = 10
 ALIGNED_PAGE_SIZE = 25
@@ -38,7 +39,7 @@ def htmx_form_status(request: HttpRequest, form) -> int:
 def delete_body(title: str, consequence: str) -> str:
     return (
         f"“{title}” will be deleted. {consequence} "
-        "It stays in the trash for 30 days, where an admin can restore it."
+        f"It stays in the trash for {RETENTION_TEXT}, where an admin can restore it."
     )
 
 

@@ -82,17 +82,18 @@ def key_result_detail(request: HttpRequest, org_slug: str, key_result_id: int) -
     org, me = request.organization, request.membership
     kr = get_kr(request, key_result_id)
     all_check_ins = list(
-        selectors.check_ins_for_key_result(
-            organization=org, key_result=kr, viewer=me
-        ).select_related("author__user")
+        selectors.check_ins_for_key_result(organization=org, key_result=kr, viewer=me)
     )
     url = org_url(request, "key_result_comment", key_result_id=kr.pk)
+    risks = selectors.risks_for_key_result(organization=org, key_result=kr)
+    for risk in risks:
+        risk.can_edit = policy.can_edit_risk(me, risk)
     ctx = {
         **initiatives_context(request, kr),
         "objective": kr.objective,
         "chart": _chart(request, kr, all_check_ins),
         "check_ins": paginate(request, all_check_ins, LONG_LIST_PAGE_SIZE, param="check_ins"),
-        "risks": selectors.risks_for_key_result(organization=org, key_result=kr),
+        "risks": risks,
         "risk_form": RiskForm(organization=org, auto_id="id_risk_%s"),
         # The policy answers for the cycle state too (a closed cycle is read-only).
         "can_check_in": policy.can_check_in(me, kr),

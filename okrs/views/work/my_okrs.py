@@ -26,7 +26,7 @@ from okr_project.web import (
 from okrs import selectors, services
 from okrs.forms import CheckInForm
 from okrs.models import KeyResult, Objective
-from okrs.rules import policy
+from okrs.rules import policy, weeks
 from okrs.views.work.common import htmx_form_status, org_url
 
 # Individual → team → department → company is at most three hops up.
@@ -81,11 +81,12 @@ def visible_chain(me, objective: Objective) -> list[Objective]:
 
 
 def _checked_in(org, kr: KeyResult, week: str) -> bool:
-    """Uses the selector's `checked_in_this_week` annotation when the KR came from it."""
+    """The selector's `checked_in_this_week` annotation when the KR came from it, else the
+    rule's loaded-row form (a KR the check-in service just returned)."""
     annotated = getattr(kr, "checked_in_this_week", None)
     if annotated is not None:
         return bool(annotated)
-    return bool(kr.last_check_in_at) and selectors.iso_week(org, kr.last_check_in_at) == week
+    return weeks.checked_in_during(kr, org, week)
 
 
 def _rows(request: HttpRequest, key_results, week: str) -> list[KrRow]:
@@ -105,7 +106,7 @@ def my_okrs_data(request: HttpRequest) -> dict:
     """Everything My OKRs shows, in a constant number of queries."""
     org, me = request.organization, request.membership
     cycle = selectors.active_cycle(organization=org)  # check-ins happen in the active cycle
-    week = selectors.iso_week(org, timezone.now())
+    week = weeks.iso_week(org, timezone.now())
     groups: dict[int, ObjectiveGroup] = {}
     owned: list[Objective] = []
     if cycle is not None:
@@ -215,7 +216,7 @@ def _checked_in_fragment(request: HttpRequest, kr: KeyResult) -> HttpResponse:
     org, me = request.organization, request.membership
     row = KrRow(kr, checked_in=True, can_check_in=True)  # it was just checked in on
     done, total = selectors.week_check_in_counts(organization=org, membership=me)
-    summary = WeekSummary(week=selectors.iso_week(org, timezone.now()), done=done, total=total)
+    summary = WeekSummary(week=weeks.iso_week(org, timezone.now()), done=done, total=total)
     chain = [kr.objective, *visible_chain(me, kr.objective)]
     return render(
         request,
@@ -232,7 +233,7 @@ def key_result_row(request: HttpRequest, org_slug: str, key_result_id: int) -> H
     kr = _kr_for_check_in(request, key_result_id)
     if not request.htmx:
         return redirect(org_url(request, "key_result_detail", key_result_id=kr.pk))
-    week = selectors.iso_week(request.organization, timezone.now())
+    week = weeks.iso_week(request.organization, timezone.now())
     (row,) = _rows(request, [kr], week)
     return render(
         request,

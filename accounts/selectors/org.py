@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
-from django.utils import timezone
 
-from accounts.models import Invitation, Membership, Organization, OrgUnit, User, hash_token
+from accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Organization,
+    OrgUnit,
+    Role,
+    User,
+    hash_token,
+)
+from accounts.rules.lifecycle import (
+    invitation_is_pending,
+    live_tokens_q,
+    pending_invitations_q,
+)
+from accounts.rules.units import subtree_ids
 from okr_project.paging import Counted
 
 
@@ -68,22 +91,6 @@ def with_member_counts(units: Iterable[OrgUnit], *, organization: Organization) 
     for unit in units:
         unit.member_count = counts.get(unit.pk, 0)
     return units
-
-
-def subtree_ids(edges: Iterable[tuple[int, int | None]], roots: Iterable[int]) -> set[int]:
-    """The one unit-subtree walk: `roots` and every unit below them, given (id, parent_id)
-    pairs. Iterative, and safe against a corrupted (cyclic) tree."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for unit_id, parent_id in edges:
-        children[parent_id].append(unit_id)
-    found: set[int] = set()
-    stack = list(roots)
-    while stack:
-        unit_id = stack.pop()
-        if unit_id not in found:
-            found.add(unit_id)
-            stack.extend(children.get(unit_id, ()))
-    return found
 
 
 def unit_subtree_ids(*, organization: Organization, roots: Iterable[int]) -> set[int]:
@@ -246,12 +253,7 @@ def reports_of(*, organization: Organization, membership: Membership) -> QuerySe
 def pending_invitations(*, organization: Organization) -> QuerySet[Invitation]:
     """Invitations not yet accepted, revoked or expired, newest first."""
     return (
-        Invitation.objects.filter(
-            organization=organization,
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        Invitation.objects.filter(pending_invitations_q(), organization=organization)
         .select_related("unit", "invited_by__user")
         .order_by("-created_at")
     )
@@ -279,10 +281,55 @@ def get_invitation_by_token(*, token: str) -> Invitation | None:
     )
 
 
+def get_invitation_to_send(*, pk: int, raw_token: str) -> Invitation | None:
+    """The invitation a queued email is for, while that email's token is still its current
+    one (a re-send replaces it) and it is pending; else None."""
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by__user")
+        .filter(pk=pk, token_hash=hash_token(raw_token))
+        .first()
+    )
+    return invitation if invitation is not None and invitation_is_pending(invitation) else None
+
+
+def get_active_admin(*, organization_id: int, pk: int) -> Membership | None:
+    """An active admin of the organization by membership id (with user and organization),
+    or None once they are not one any more."""
+    return (
+        Membership.objects.select_related("organization", "user")
+        .filter(pk=pk, organization_id=organization_id, is_active=True, role=Role.ADMIN)
+        .first()
+    )
+
+
+def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
+    """The user's tokens, newest first (revoked ones included, so the list explains itself),
+    each with `is_live` (`accounts.rules.lifecycle.token_is_live`, in SQL)."""
+    return (
+        ApiToken.objects.filter(user=user)
+        .annotate(is_live=ExpressionWrapper(live_tokens_q(), output_field=BooleanField()))
+        .order_by("revoked_at", "-created_at")
+    )
+
+
+def get_api_token(*, user: User, pk) -> ApiToken:
+    """One of the user's own tokens, or Http404 (someone else's token is simply not found)."""
+    token = ApiToken.objects.filter(user=user, pk=pk).first()
+    if token is None:
+        raise Http404("Token not found.")
+    return token
+
+
+def account_exists(*, email: str) -> bool:
+    """Whether a person with this email address (any case) has an account."""
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
 def memberships_for_user(*, user: User) -> QuerySet[Membership]:
-    """The organizations a person can switch between."""
+    """The person's active seats in every organization (the organization switcher, the
+    tenancy layer), by organization name, with organization, user and unit loaded."""
     return (
         Membership.objects.filter(user=user, is_active=True)
-        .select_related("organization")
-        .order_by("organization__name")
+        .select_related("organization", "user", "unit")
+        .order_by("organization__name", "pk")
     )

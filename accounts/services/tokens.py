@@ -1,13 +1,13 @@
-"""Personal API tokens: create, revoke, authenticate.
+"""Personal API tokens: create, revoke, authenticate (reads are in accounts.selectors).
 
 Only the SHA-256 of a token is stored (`ApiToken.key_hash`); the raw value is returned once,
 by `create_api_token`, and never again. `prefix` (the first characters) lets people tell
 their tokens apart on the settings page.
 
 Lifetime: a token expires `API_TOKEN_TTL_DAYS` after creation (0 = never); a new password
-revokes every token of the user (`User.save`); a user holds at most `API_TOKEN_MAX_ACTIVE`
-live tokens, and minting one more revokes the oldest live ones (so a script that asks for a
-token on every run cannot pile up thousands of valid secrets).
+revokes every token of the user (`accounts.services.passwords`); a user holds at most
+`API_TOKEN_MAX_ACTIVE` live tokens, and minting one more revokes the oldest live ones (so a
+script that asks for a token on every run cannot pile up thousands of valid secrets).
 """
 
 from __future__ import annotations
@@ -18,30 +18,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from accounts import security_events
 from accounts.models import ApiToken, SecurityEvent, User, hash_token
+from accounts.rules.lifecycle import live_tokens_q
+from accounts.services import security_events
 
 TOKEN_PREFIX = "cairn_"
 PREFIX_LENGTH = 12
 # Writing last_used_at on every request would turn each read into a write; a minute is
 # precise enough for "is this token still in use?".
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def live_tokens_q() -> Q:
-    """Not revoked and not expired (the one definition of a usable token)."""
-    return Q(revoked_at__isnull=True) & (
-        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-    )
-
-
-def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
-    """The user's tokens, newest first (revoked ones included, so the list explains itself)."""
-    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
 
 
 def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
@@ -77,14 +64,6 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
         )
         security_events.tokens_revoked(user, len(over), reason="over_the_cap")
     return token, raw
-
-
-def get_api_token(*, user: User, pk: int) -> ApiToken:
-    """One of the user's own tokens, or Http404 (someone else's token is simply not found)."""
-    token = ApiToken.objects.filter(user=user, pk=pk).first()
-    if token is None:
-        raise Http404("Token not found.")
-    return token
 
 
 def revoke_api_token(*, token: ApiToken) -> ApiToken:

@@ -1,4 +1,5 @@
-"""The security event log: record what happened, and read it back for organization admins.
+"""The security event log: record what happened (organization admins read it back through
+`accounts.selectors.security`).
 
 Every event belongs to one organization (`SecurityEvent` is a tenant table). Events about an
 account rather than a seat — a failed login, a lockout, a password change, an API token —
@@ -9,16 +10,17 @@ belongs to nobody leaves no event anywhere: the log never reveals which addresse
 Where events come from (one call at the place it happens):
 - auth signals, connected in `AccountsConfig.ready`: login (web), failed login, logout,
   lockout (django-axes `user_locked_out`);
-- the API token endpoint (login through the API), `accounts.api.tokens` (token created,
+- the API token endpoint (login through the API), `accounts.services.tokens` (token created,
   revoked by its owner or automatically: over the cap, on a password change);
-- `User.save` (password changed or reset: the one place every password change passes);
+- `accounts.services.passwords` (password changed or reset: every save of a new password);
 - the member, unit, invitation and settings services, and organization deletion.
 
 A write never breaks the action it records: it runs in its own savepoint and a failure is
 logged with its traceback (`cairn.security` logger), not raised. The client address comes
 from `accounts.lockout.client_ip` (the same `NUM_PROXIES` rule as the lockout and the API
-throttles); services learn it from `RequestContextMiddleware`, which keeps the address and
-user agent of the request being served (never the tenant: tenancy stays explicit).
+throttles); services learn it from `accounts.middleware.RequestContextMiddleware`, which
+keeps the address and user agent of the request being served (never the tenant: tenancy
+stays explicit). The log is read through `accounts.selectors.security`.
 """
 
 from __future__ import annotations
@@ -30,11 +32,10 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.lockout import client_ip, cooloff_minutes, username_from_request
-from accounts.models import Membership, Organization, SecurityEvent, User
+from accounts.models import Membership, SecurityEvent, User
 from accounts.rls import tenant_context
 
 logger = logging.getLogger("cairn.security")
@@ -46,7 +47,7 @@ DETAIL_ITEMS_MAX = 20
 # Events older than this are deleted by the daily purge (accounts.tasks.purge_organizations).
 RETENTION = dt.timedelta(days=settings.SECURITY_EVENT_RETENTION_DAYS)
 
-_request_meta: ContextVar[tuple[str | None, str] | None] = ContextVar(
+request_context: ContextVar[tuple[str | None, str] | None] = ContextVar(
     "cairn_security_request_meta", default=None
 )
 
@@ -69,20 +70,6 @@ def request_meta(request) -> tuple[str | None, str]:
     agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
     agent = "".join(ch for ch in str(agent) if ch.isprintable())[:USER_AGENT_MAX]
     return (_valid_ip(client_ip(request)) if request is not None else None), agent
-
-
-class RequestContextMiddleware:
-    """Keeps the current request's address and user agent for the events services record."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        token = _request_meta.set(request_meta(request))
-        try:
-            return self.get_response(request)
-        finally:
-            _request_meta.reset(token)
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -115,7 +102,7 @@ def record(
 ) -> SecurityEvent | None:
     """Write one event for one organization; None (and a logged error) if that failed."""
     ip, agent = (
-        request_meta(request) if request is not None else (_request_meta.get() or (None, ""))
+        request_meta(request) if request is not None else (request_context.get() or (None, ""))
     )
     event = SecurityEvent(
         organization_id=organization_id,
@@ -260,65 +247,9 @@ def tokens_revoked(user: User, count: int, *, reason: str) -> None:
         record_for_user(Kind.TOKEN_REVOKED, user=user, detail={"reason": reason, "count": count})
 
 
-def detail_lines(detail: dict) -> list[str]:
-    """The detail as short readable lines: "role: member → admin", "fields: name, timezone"."""
-    lines = []
-    for key, value in (detail or {}).items():
-        label = str(key).replace("_", " ")
-        if isinstance(value, list) and len(value) == 2 and key not in ("fields",):
-            text = f"{_text(value[0])} → {_text(value[1])}"
-        elif isinstance(value, list):
-            text = ", ".join(_text(v) for v in value)
-        elif isinstance(value, dict):
-            text = "; ".join(
-                f"{k}: {_text(v[0])} → {_text(v[1])}"
-                if isinstance(v, list) and len(v) == 2
-                else f"{k}: {_text(v)}"
-                for k, v in value.items()
-            )
-        else:
-            text = _text(value)
-        lines.append(f"{label}: {text}")
-    return lines
-
-
-def _text(value) -> str:
-    return "—" if value is None or value == "" else str(value)
-
-
 def changes(before: dict, after: dict) -> dict:
     """{field: [before, after]} for the fields that differ."""
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
-def events_for_org(
-    *,
-    organization: Organization,
-    kind: str = "",
-    person: Membership | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> QuerySet[SecurityEvent]:
-    """The organization's events, newest first; optionally of one kind, by or about one
-    person (their seat acted, or their account is concerned), within days (inclusive, in
-    the organization's time zone). People loaded in the same query."""
-    events = SecurityEvent.objects.filter(organization=organization).select_related(
-        "actor__user", "user"
-    )
-    if kind:
-        events = events.filter(kind=kind)
-    if person is not None:
-        events = events.filter(Q(actor=person) | Q(user_id=person.user_id))
-    zone = organization.tzinfo
-    if since is not None:
-        events = events.filter(created_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone))
-    if until is not None:
-        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        events = events.filter(created_at__lt=end)
-    return events.order_by("-created_at", "-id")
 
 
 def purge_expired(*, now: dt.datetime | None = None) -> int:
@@ -328,23 +259,10 @@ def purge_expired(*, now: dt.datetime | None = None) -> int:
     return deleted
 
 
-def member_choices(*, organization: Organization) -> QuerySet[Membership]:
-    """Everyone who holds or held a seat (a deactivated member's events still matter)."""
-    return (
-        Membership.objects.filter(organization=organization)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-
-
 __all__ = [
     "Kind",
-    "RequestContextMiddleware",
     "changes",
     "connect_signals",
-    "detail_lines",
-    "events_for_org",
-    "member_choices",
     "purge_expired",
     "record",
     "record_for_user",
