@@ -81,6 +81,9 @@ class HealthReport:
     stale_krs: Counted | None = None
     low_confidence: Counted | None = None
     krs_without_owner: Counted | None = None
+    # What this report counted because no stored tally answered: `services.health_report`
+    # stores it (okrs.services.health_tally.store).
+    recount: health_tally.Recount | None = None
 
     @property
     def issue_count(self) -> int:
@@ -108,13 +111,13 @@ def _scoped(organization, cycle, unit_ids, viewer):
 
 def _unit_tallies(
     *, organization, cycle, viewer, objectives, unit_ids, whole, week, now
-) -> dict[int, Counts]:
+) -> tuple[dict[int, Counts], health_tally.Recount | None]:
     """What `viewer` may see of each unit's own objectives (unit key → counts): the stored
     tallies (`health_tally.read`), public and — for those who see every private objective —
     private, plus the private objectives this viewer may open (among `objectives`, the
     scope's visible ones), counted live."""
     keys = set(unit_ids) | ({health_tally.COMPANY} if whole else set())
-    stored = health_tally.read(
+    stored, recount = health_tally.read(
         organization_id=organization.pk,
         cycle=cycle,
         unit_keys=keys,
@@ -148,7 +151,7 @@ def _unit_tallies(
         for (unit_key, _private), counts in live.items():
             if unit_key in keys:
                 per_unit[unit_key] = plus(per_unit.get(unit_key), counts)
-    return per_unit
+    return per_unit, recount
 
 
 _KEY_RESULTS = health_tally.FIELDS.index("key_results")
@@ -183,7 +186,7 @@ def health_report(
     unit_ids = set(outline.name) if whole else outline.subtree(unit.pk)
     children = outline.children(None if whole else unit.pk)
     objectives, krs = _scoped(organization, cycle, None if whole else unit_ids, viewer)
-    per_unit = _unit_tallies(
+    per_unit, recount = _unit_tallies(
         organization=organization,
         cycle=cycle,
         viewer=viewer,
@@ -241,6 +244,7 @@ def health_report(
             kr_rows.filter(owner__is_active=False).order_by("objective__title", "id"),
             ownerless.count,
         ),
+        recount=recount,
     )
 
 

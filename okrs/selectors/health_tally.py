@@ -35,7 +35,6 @@ import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -51,7 +50,6 @@ from django.db.models import (
     Value,
 )
 
-from accounts.models import OrgUnit
 from okrs.models import Cycle, HealthTally, KeyResult, Objective, Status
 from okrs.rules import attention, weeks
 
@@ -59,7 +57,6 @@ logger = logging.getLogger(__name__)
 
 MAX_AGE = dt.timedelta(hours=1)
 COMPANY = 0  # the unit key of objectives without a unit (company-level ones)
-_ROWS_PER_INSERT = 500  # a multi-row VALUES (≈20 parameters a row; SQLite allows 32,766)
 _COUNT_WHOLE_CYCLE_FROM = 500  # units to recount: from here one pass over the cycle beats IN
 
 STATUS_FIELDS = {
@@ -178,6 +175,20 @@ def _key(unit_id: int | None, visibility: str) -> Key:
     return (unit_id or COMPANY, visibility == Objective.Visibility.PRIVATE)
 
 
+@dataclass
+class Recount:
+    """Counts a read made because no stored tally answered, for
+    `okrs.services.health_tally.store` to keep: per key (counts, when they expire), and the
+    generation of each row when it was read (a writer bumped since: not stored)."""
+
+    organization_id: int
+    cycle: Cycle
+    counted: dict[Key, tuple[Counts, dt.datetime]]
+    seen_generation: dict[Key, int]
+    week: str
+    now: dt.datetime
+
+
 def read(
     *,
     organization_id: int,
@@ -186,10 +197,11 @@ def read(
     whole_cycle: bool,
     week: str,
     now: dt.datetime,
-) -> dict[Key, Counts]:
+) -> tuple[dict[Key, Counts], Recount | None]:
     """Tallies of every objective (public and private) of these units in the cycle: the stored
-    rows still valid, the rest counted now (one grouped pass over those units only) and
-    stored. `whole_cycle`: `unit_keys` are all the units (and COMPANY) — no filter needed."""
+    rows still valid, the rest counted now (one grouped pass over those units only), and the
+    `Recount` to store (None when every stored row answered). `whole_cycle`: `unit_keys` are
+    all the units (and COMPANY) — no filter needed."""
     stored = HealthTally.objects.filter(organization_id=organization_id, cycle=cycle)
     if not whole_cycle:
         stored = stored.filter(unit_key__in=sorted(unit_keys))
@@ -206,12 +218,11 @@ def read(
             found[key] = row[4:]
     missing = sorted(u for u in unit_keys if (u, False) not in found or (u, True) not in found)
     if not missing:
-        return found
+        return found, None
     counted = _count_units(organization_id, cycle, missing, whole_cycle, week, now)
-    _store(organization_id, cycle, counted, seen_generation, week, now)
     for key, (counts, _expires) in counted.items():
         found[key] = counts
-    return found
+    return found, Recount(organization_id, cycle, counted, seen_generation, week, now)
 
 
 def _count_units(organization_id, cycle, unit_keys, whole_cycle, week, now):
@@ -248,108 +259,3 @@ def _units_q(unit_keys: Iterable[int], prefix: str = "") -> Q:
     if COMPANY in keys:
         units |= Q(**{f"{prefix}unit__isnull": True})
     return units
-
-
-_COLUMNS = (
-    "organization_id",
-    "cycle_id",
-    "unit_key",
-    "private",
-    "generation",
-    "valid",
-    "week",
-    "computed_at",
-    "expires_at",
-    *FIELDS,
-)
-
-
-def _upsert(rows: list[tuple], on_conflict: str, *, pipelined: bool = False) -> None:
-    """INSERT … ON CONFLICT (cycle, unit, private) DO UPDATE: as one multi-row statement per
-    `_ROWS_PER_INSERT` rows, or (`pipelined`, for the thousands of a recount) one row per
-    parameter set through `executemany`, which psycopg pipelines — binding one 2,000-row
-    VALUES took longer than running it."""
-    table = connection.ops.quote_name(HealthTally._meta.db_table)
-    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-    head = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES "
-    tail = f" ON CONFLICT (cycle_id, unit_key, private) DO UPDATE SET {on_conflict}"
-    with connection.cursor() as cursor:
-        if pipelined:
-            cursor.executemany(head + one + tail, rows)
-            return
-        for start in range(0, len(rows), _ROWS_PER_INSERT):
-            batch = rows[start : start + _ROWS_PER_INSERT]
-            cursor.execute(
-                head + ", ".join([one] * len(batch)) + tail, [v for row in batch for v in row]
-            )
-
-
-def _when(value: dt.datetime | None):
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _store(organization_id, cycle, counted, seen_generation, week, now) -> None:
-    """Store fresh counts, unless a writer invalidated the row since it was read."""
-    table = connection.ops.quote_name(HealthTally._meta.db_table)
-    rows = [
-        (
-            organization_id,
-            cycle.pk,
-            unit_key,
-            private,
-            seen_generation.get((unit_key, private), 0),
-            True,
-            week,
-            _when(now),
-            _when(expires),
-            *counts,
-        )
-        for (unit_key, private), (counts, expires) in sorted(counted.items())
-    ]
-    update = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[5:])
-    try:
-        with transaction.atomic():
-            _upsert(
-                rows, f"{update} WHERE {table}.generation = EXCLUDED.generation", pipelined=True
-            )
-    except DatabaseError:
-        # A cache write never fails the page: a deadlock with a writer, the cycle deleted
-        # meanwhile (its foreign key, checked at commit)… The counts served are right; they
-        # are just counted again next time.
-        logger.warning("health tallies of cycle %s not stored", cycle.pk, exc_info=True)
-
-
-def invalidate(organization_id: int, pairs: Iterable[tuple[int, int | None]]) -> None:
-    """Distrust the tallies of these (cycle id, unit id or None) from now on — call it in the
-    transaction that changes their objectives, key results or check-ins (one statement)."""
-    keys = sorted({(cycle_id, unit_id or COMPANY) for cycle_id, unit_id in pairs})
-    if not keys:
-        return
-    table = connection.ops.quote_name(HealthTally._meta.db_table)
-    zeros = tuple(0 for _ in FIELDS)
-    rows = [
-        (organization_id, cycle_id, unit_key, private, 1, False, "", None, None, *zeros)
-        for cycle_id, unit_key in keys
-        for private in (False, True)
-    ]
-    _upsert(rows, f"generation = {table}.generation + 1, valid = EXCLUDED.valid")
-
-
-def invalidate_objectives(organization_id: int, objective_ids: Iterable[int]) -> None:
-    """`invalidate` the units of these objectives (trashed ones included)."""
-    ids = sorted(set(objective_ids))
-    if ids:
-        pairs = (
-            Objective.all_objects.filter(organization_id=organization_id, pk__in=ids)
-            .values_list("cycle_id", "unit_id")
-            .distinct()
-        )
-        invalidate(organization_id, list(pairs))
-
-
-def invalidate_cycle(cycle: Cycle) -> None:
-    """`invalidate` every unit of the cycle (a whole-cycle recompute: closing, copying)."""
-    units = OrgUnit.objects.filter(organization_id=cycle.organization_id).values_list(
-        "id", flat=True
-    )
-    invalidate(cycle.organization_id, [(cycle.pk, None), *((cycle.pk, u) for u in units)])

@@ -15,6 +15,8 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from accounts.models import Membership, Organization
 from okr_project.paging import Counted
 from okrs.models import Cycle, KeyResult, KeyResultContributor, Objective
+from okrs.rules import visibility
+from okrs.rules.mentions import MAX_MENTIONS, match_mentions, mention_tokens
 from okrs.rules.visibility import visible_key_results_q, visible_objectives_q
 from okrs.selectors.key_results import key_results_for_member
 from okrs.selectors.objectives import objectives_for_cycle
@@ -99,3 +101,24 @@ def person_okrs(
         average_grade=totals["average_grade"],
         average_progress=totals["average_progress"],
     )
+
+
+def find_mentions(body: str, *, organization_id: int, objective: Objective) -> list[Membership]:
+    """Active members `body` mentions who may open `objective` (three queries at most).
+    Candidates are found in SQL from the words after each `@`, so a mention costs the same at
+    any company size."""
+    tokens = mention_tokens(body)
+    if not tokens:
+        return []
+    q = Q()
+    for token in tokens:
+        q |= Q(user__email__istartswith=f"{token}@") | Q(user__full_name__istartswith=token)
+    candidates = list(
+        Membership.objects.filter(organization_id=organization_id, is_active=True)
+        .filter(q)
+        .select_related("user")[: MAX_MENTIONS * 5]
+    )
+    visibility.prime_viewers(candidates)
+    return [
+        m for m in match_mentions(body, candidates) if visibility.can_view_objective(m, objective)
+    ]

@@ -24,6 +24,7 @@ from okrs.services.cycles import (
     update_cycle,
 )
 from okrs.services.grading import save_grades
+from okrs.services.health import health_report, unit_overview
 from okrs.services.key_results import (
     create_key_result,
     delete_key_result,
@@ -31,7 +32,6 @@ from okrs.services.key_results import (
     set_contributors,
     update_key_result,
 )
-from okrs.services.mentions import find_mentions
 from okrs.services.objectives import (
     create_objective,
     delete_objective,
@@ -60,18 +60,19 @@ __all__ = [
     "delete_key_result",
     "delete_objective",
     "delete_risk",
-    "find_mentions",
     "purge_trash",
     "restore_key_result",
     "restore_objective",
     "save_grades",
     "grade_key_result",
+    "health_report",
     "grade_objective",
     "recompute_cycle",
     "recompute_key_result",
     "recompute_objective_chain",
     "record_check_in",
     "set_contributors",
+    "unit_overview",
     "update_cycle",
     "update_initiative",
     "update_key_result",

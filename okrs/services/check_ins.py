@@ -13,8 +13,8 @@ from accounts.models import Membership
 from okrs.models import AuditEntry, CheckIn, KeyResult
 from okrs.rules import limits, policy
 from okrs.rules.weeks import iso_week
+from okrs.selectors.people import find_mentions
 from okrs.services._common import audit, ensure_active, snapshot, to_confidence, to_decimal
-from okrs.services.mentions import find_mentions
 from okrs.services.rollup import recompute_key_result, recompute_objective_chain
 from okrs.signals import MENTION, announce
 

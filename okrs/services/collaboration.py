@@ -11,13 +11,13 @@ from accounts.models import Membership
 from accounts.rules.tenancy import require_same_org
 from okrs.models import Comment, CommentMention, Initiative, KeyResult, Objective, Risk
 from okrs.rules import limits, policy
+from okrs.selectors.people import find_mentions
 from okrs.services._common import (
     ensure_active_member,
     ensure_open,
     lock,
     reject_unknown,
 )
-from okrs.services.mentions import find_mentions
 from okrs.signals import COMMENT, MENTION, announce
 
 MAX_COMMENT = limits.COMMENT

@@ -13,8 +13,8 @@ from accounts.rules.tenancy import require_same_org
 from okrs.models import LEVEL_RANK, AuditEntry, Cycle, Level, Objective, Rollup, Status
 from okrs.rules import limits, policy
 from okrs.rules.trash import RETENTION_TEXT
-from okrs.selectors import health_tally
 from okrs.selectors.objectives import MAX_ALIGNMENT_DEPTH
+from okrs.services import health_tally
 from okrs.services._common import (
     audit_row,
     check_version,

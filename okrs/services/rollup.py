@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.rules import progress as math
-from okrs.selectors import health_tally
+from okrs.services import health_tally
 
 
 def recompute_key_result(kr: KeyResult) -> float:

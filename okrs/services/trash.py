@@ -20,7 +20,7 @@ from accounts.models import Membership
 from okrs.models import AuditEntry, KeyResult, Objective
 from okrs.rules import policy
 from okrs.rules.trash import RETENTION, RETENTION_TEXT, restorable_q
-from okrs.selectors import health_tally
+from okrs.services import health_tally
 from okrs.services._common import audit_row, ensure_open
 from okrs.services.rollup import recompute_objective_chain
 

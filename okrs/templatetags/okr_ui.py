@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from okrs.services.mentions import MENTION_TAIL, names_of
+from okrs.rules.mentions import MENTION_TAIL, names_of
 
 register = template.Library()
 

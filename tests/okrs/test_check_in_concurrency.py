@@ -9,7 +9,7 @@ from django.db import connection, connections, transaction
 from okrs import services
 from okrs.models import CheckIn, HealthTally
 from okrs.rules import progress
-from okrs.selectors import health_report
+from okrs.services import health_report
 from tests.okrs.conftest import make_chain, reload
 
 pytestmark = [

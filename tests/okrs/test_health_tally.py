@@ -26,7 +26,9 @@ from okrs.models import CheckIn, HealthTally, KeyResult, Level, Objective
 from okrs.rules import attention
 from okrs.rules.visibility import can_view_objective
 from okrs.rules.weeks import iso_week
-from okrs.selectors import health_report, health_tally
+from okrs.selectors import health_tally
+from okrs.services import health_report
+from okrs.services import health_tally as tally_store
 from tests.okrs.conftest import make_chain
 
 pytestmark = pytest.mark.django_db
@@ -196,25 +198,27 @@ def test_a_count_that_may_predate_a_write_is_not_stored(world):
     now = timezone.now()
     week = iso_week(world.org, now)
     keys = {health_tally.COMPANY, world.engineering.pk, world.platform.pk, world.sales.pk}
-    health_tally.read(
+    _, recount = health_tally.read(
         organization_id=world.org.pk, cycle=world.cycle, unit_keys=keys, whole_cycle=True,
         week=week, now=now,
     )  # fmt: skip
+    tally_store.store(recount)
     row = HealthTally.objects.get(cycle=world.cycle, unit_key=world.platform.pk, private=False)
     assert row.valid and row.key_results == 1
     # A writer commits between a reader's read of the generation and its store.
     seen = {(world.platform.pk, False): row.generation, (world.platform.pk, True): 0}
-    health_tally.invalidate(world.org.pk, [(world.cycle.pk, world.platform.pk)])
+    tally_store.invalidate(world.org.pk, [(world.cycle.pk, world.platform.pk)])
     wrong = astuple(health_tally.Tally(key_results=99))
     counted = {key: (wrong, now + dt.timedelta(hours=1)) for key in seen}
-    health_tally._store(world.org.pk, world.cycle, counted, seen, week, now)
+    tally_store.store(health_tally.Recount(world.org.pk, world.cycle, counted, seen, week, now))
     row.refresh_from_db()
     assert not row.valid and row.key_results == 1  # the writer's invalidation stands
     # The next read counts again and stores the truth.
-    tallies = health_tally.read(
+    tallies, recount = health_tally.read(
         organization_id=world.org.pk, cycle=world.cycle, unit_keys=keys, whole_cycle=True,
         week=week, now=now,
     )  # fmt: skip
+    tally_store.store(recount)
     key_results = health_tally.FIELDS.index("key_results")
     assert tallies[(world.platform.pk, False)][key_results] == 1
     row.refresh_from_db()
@@ -245,5 +249,6 @@ def test_a_store_that_fails_is_skipped_and_the_report_is_still_served(world):
     counted = {(world.platform.pk, False): (health_tally.ZERO, now + dt.timedelta(hours=1))}
     cycle_id = cycle.pk
     type(cycle).objects.filter(pk=cycle_id).delete()
-    health_tally._store(world.org.pk, cycle, counted, {}, iso_week(world.org, now), now)
+    week = iso_week(world.org, now)
+    tally_store.store(health_tally.Recount(world.org.pk, cycle, counted, {}, week, now))
     assert not HealthTally.objects.filter(cycle_id=cycle_id).exists()

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import OrganizationEndpoint
 from accounts.api.pagination import PageNumberPagination
-from okrs import selectors
+from okrs import selectors, services
 from okrs.api.serializers.health import (
     HealthKeyResultSerializer,
     HealthObjectiveSerializer,
@@ -78,7 +78,7 @@ class HealthEndpoint(OrganizationEndpoint):
             )
         except selectors.InvalidUnit as exc:
             raise ValidationError({"unit": [str(exc)]}) from None
-        report = selectors.health_report(
+        report = services.health_report(
             organization=self.organization,
             cycle=self._cycle(),
             viewer=self.membership,

@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from accounts.tenancy import org_required
 from okr_project.web import forbidden, paginate
-from okrs import selectors
+from okrs import selectors, services
 from okrs.views.planning.cycles import switched_cycle
 
 # The report's lists and how the page titles them; each is paginated on its own.
@@ -44,7 +44,7 @@ def health(request, org_slug):
     sections = []
     rates = None
     if cycle is not None:
-        report = selectors.health_report(
+        report = services.health_report(
             organization=request.organization, cycle=cycle, viewer=request.membership, scope=scope
         )
         rates = paginate(request, report.checkin_rates, UNITS_PER_PAGE, param="units_page")

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from accounts.selectors import UNIT_SORTS, get_unit, units_listing, with_member_counts
 from accounts.tenancy import org_required
 from okr_project.web import paginate
-from okrs import selectors
+from okrs import services
 from okrs.rules import policy
 from okrs.views.planning.common import resolve_cycle
 
@@ -40,7 +40,7 @@ def unit_detail(request, org_slug, unit_id):
     cycle = resolve_cycle(request, None)
     overview = stale = objectives = people = None
     if cycle is not None:
-        overview = selectors.unit_overview(
+        overview = services.unit_overview(
             organization=request.organization, unit=unit, cycle=cycle, viewer=viewer
         )
         # One page of each list (their totals come with the overview: no COUNT per list).
