@@ -39,9 +39,10 @@ test: install  ## The whole test suite (PostgreSQL/Redis when DATABASE_URL/CELER
 test-fast: install  ## Everything but the browser and real-worker tests
 	$(PY) -m pytest -n 2 -m "not browser and not worker" $(PYTEST_ARGS)
 
-lint: install  ## ruff check + format check
+lint: install  ## ruff check + format check + the architecture contracts (import-linter)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

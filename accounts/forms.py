@@ -9,14 +9,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.fields import MemberChoiceField, UnitChoiceField, member_choices, unit_choices
-from accounts.invitation_lists import (
+from accounts.models import Membership, Organization, OrgUnit, Role
+from accounts.rules.invitation_lists import (
     MAX_BYTES,
     MAX_ROWS,
     TOO_BIG,
     decode_invitation_text,
     parse_invitation_rows,
 )
-from accounts.models import Membership, Organization, OrgUnit, Role
 from accounts.services.members import SETTINGS_FIELDS
 from accounts.validators import validate_single_line
 

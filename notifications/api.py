@@ -88,14 +88,13 @@ class NotificationViewSet(OrganizationEndpoint, mixins.ListModelMixin, viewsets.
     def get_queryset(self) -> QuerySet[Notification]:
         if self.generating_schema:
             return Notification.objects.none()
-        rows = selectors.notifications_for_member(
-            organization=self.organization, membership=self.membership
-        )
         query = NotificationQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        if query.validated_data.get("unread"):
-            rows = rows.filter(read_at__isnull=True)
-        return rows
+        return selectors.notifications_for_member(
+            organization=self.organization,
+            membership=self.membership,
+            unread_only=bool(query.validated_data.get("unread")),
+        )
 
     @extend_schema(summary="Mark one of my notifications read", request=None)
     @action(detail=True, methods=["post"], url_path="read")

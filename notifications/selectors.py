@@ -175,22 +175,22 @@ def logs_for(
 
 
 def notifications_for_member(
-    *, organization: Organization, membership: Membership
+    *, organization: Organization, membership: Membership, unread_only: bool = False
 ) -> QuerySet[Notification]:
-    """The member's notifications; one about an objective only while they may open it (the
-    title was written when they could; it may have become private or been trashed since)."""
+    """The member's notifications (`unread_only`: not read yet); one about an objective only
+    while they may open it (the title was written when they could; it may have become
+    private or been trashed since)."""
     about_visible = Q(objective__isnull=True) | visible_objectives_q(membership, "objective__")
-    return Notification.objects.filter(organization=organization, recipient=membership).filter(
+    rows = Notification.objects.filter(organization=organization, recipient=membership).filter(
         about_visible
     )
+    return rows.filter(read_at__isnull=True) if unread_only else rows
 
 
 def unread_count(*, organization: Organization, membership: Membership) -> int:
-    return (
-        notifications_for_member(organization=organization, membership=membership)
-        .filter(read_at__isnull=True)
-        .count()
-    )
+    return notifications_for_member(
+        organization=organization, membership=membership, unread_only=True
+    ).count()
 
 
 def notification_log(

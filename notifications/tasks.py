@@ -13,8 +13,8 @@ import os
 
 from celery import shared_task
 
-from accounts.models import Organization
 from accounts.rls import tenant_scoped
+from accounts.selectors import get_organization
 from notifications import planning
 from notifications.conversation import deliver_conversation
 from notifications.delivery import TransientDeliveryError, deliver_batch, fail_pending
@@ -56,7 +56,7 @@ def dispatch_organization(
     organization_id: int, kinds: list[str], period: str, now: str
 ) -> dict[str, int]:
     """Split each kind's recipients into batches: one task per batch."""
-    organization = Organization.objects.filter(pk=organization_id).first()
+    organization = get_organization(pk=organization_id)
     if organization is None:
         return {}
     batches: dict[str, int] = {}
@@ -81,7 +81,7 @@ def send_batch(
     self, organization_id: int, kind: str, period: str, membership_ids: list[int], now: str
 ) -> dict[str, int]:
     """Deliver one kind to one batch; safe to run any number of times."""
-    organization = Organization.objects.filter(pk=organization_id).first()
+    organization = get_organization(pk=organization_id)
     if organization is None:
         return {}
     task_id = self.request.id or ""
@@ -129,7 +129,7 @@ def notify_conversation(
     self, organization_id: int, kind: str, source: str, source_id: int, recipient_ids: list[int]
 ) -> dict[str, int]:
     """Mention / new-comment notifications for one comment or check-in; idempotent."""
-    organization = Organization.objects.filter(pk=organization_id).first()
+    organization = get_organization(pk=organization_id)
     if organization is None:
         return {}
     counts = deliver_conversation(

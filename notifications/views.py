@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Organization
 from accounts.rules.policy import can_view_delivery_log
+from accounts.selectors import organization_by_slug
 from accounts.tenancy import org_required, requires
 from notifications import emails, selectors, services
 from notifications.forms import NotificationSettingsForm
@@ -85,7 +85,7 @@ def unsubscribe(request, org_slug: str, token: str):
     except emails.UnsubscribeLinkExpired:
         context = {"expired": True, "max_age_days": emails.UNSUBSCRIBE_MAX_AGE_DAYS}
         return render(request, "notifications/unsubscribe_invalid.html", context, status=410)
-    organization = Organization.objects.filter(slug=org_slug).first()
+    organization = organization_by_slug(slug=org_slug)
     if data is None or organization is None or data["o"] != organization.pk:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     context = {"organization": organization, "kind_label": Kind(data["k"]).label}

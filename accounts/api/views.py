@@ -200,7 +200,7 @@ class UnitViewSet(
     def get_queryset(self) -> QuerySet[OrgUnit]:
         if self.generating_schema:
             return OrgUnit.objects.none()
-        return OrgUnit.objects.filter(organization=self.organization)
+        return selectors.units_of(organization=self.organization)
 
     def get_object(self) -> OrgUnit:
         return selectors.get_unit(organization=self.organization, pk=url_id(self.kwargs["unit_id"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -198,6 +199,34 @@ def get_unit(*, organization: Organization, pk) -> OrgUnit:
     if unit is None:
         raise Http404("Unit not found.")
     return unit
+
+
+def find_unit(*, organization: Organization, pk: Any) -> OrgUnit | None:
+    """A unit of this organization by an id from a query string, or None for anything else
+    (a junk or foreign id is simply no filter)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return OrgUnit.objects.filter(organization=organization, pk=pk).only("pk", "name").first()
+
+
+def units_of(*, organization: Organization) -> QuerySet[OrgUnit]:
+    """The organization's units (the API list orders and pages them)."""
+    return OrgUnit.objects.filter(organization=organization)
+
+
+def get_organization(*, pk: int) -> Organization | None:
+    """An organization by id, for a task that was given one (None once it is gone)."""
+    return Organization.objects.filter(pk=pk).first()
+
+
+def organization_by_slug(*, slug: str) -> Organization | None:
+    """An organization by slug, for links that carry one outside a member's session (the
+    one-click unsubscribe); None for an unknown slug."""
+    return Organization.objects.filter(slug=slug).first()
 
 
 def members_for_org(

@@ -3,7 +3,7 @@ valid rows through `invite_member` (the one place for the invitation rule), all 
 
 Two steps, so an admin sees what will happen before anything is sent:
 `plan_invitations` (a read: each row's outcome) and `invite_many` (re-checks, then writes).
-Reading the text is `parse_invitation_rows` in `accounts.invitation_lists` (no database).
+Reading the text is `parse_invitation_rows` in `accounts.rules.invitation_lists` (no database).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 
-from accounts.invitation_lists import InvitationRow
 from accounts.models import Membership, Organization, OrgUnit, Role
+from accounts.rules.invitation_lists import InvitationRow
 from accounts.rules.policy import require_admin
 from accounts.rules.tenancy import require_same_org
 from accounts.services.invitations import (

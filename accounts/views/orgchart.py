@@ -15,14 +15,7 @@ from okr_project.web import paginate
 
 def _unit_from(request) -> OrgUnit | None:
     """`?unit=` when it names a unit of this organization; anything else is ignored."""
-    raw = request.GET.get("unit", "")
-    if not raw.isdigit() or len(raw) > 18:
-        return None
-    return (
-        OrgUnit.objects.filter(organization=request.organization, pk=int(raw))
-        .only("pk", "name")
-        .first()
-    )
+    return selectors.find_unit(organization=request.organization, pk=request.GET.get("unit"))
 
 
 @org_required

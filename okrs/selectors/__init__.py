@@ -22,6 +22,7 @@ from okrs.selectors.cycles import (
     copy_targets,
     current_cycle,
     cycles_for_org,
+    cycles_with_objective_counts,
     get_cycle,
     open_cycles,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "check_ins_for_key_result",
     "current_cycle",
     "cycles_for_org",
+    "cycles_with_objective_counts",
     "flatten_tree",
     "get_cycle",
     "get_key_result",

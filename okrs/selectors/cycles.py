@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from accounts.models import Organization
-from okrs.models import Cycle
+from accounts.models import Membership, Organization
+from okrs.models import Cycle, Objective
+from okrs.rules.visibility import visible_objectives_q
 
 
 def cycles_for_org(*, organization: Organization) -> QuerySet[Cycle]:
@@ -24,6 +26,25 @@ def get_cycle(*, organization: Organization, pk: Any) -> Cycle:
         )
     except (Cycle.DoesNotExist, TypeError, ValueError, OverflowError):
         raise Http404("Cycle not found.") from None
+
+
+def cycles_with_objective_counts(
+    *, organization: Organization, viewer: Membership | None
+) -> QuerySet[Cycle]:
+    """The organization's cycles, newest first, each with `objective_count`: the live
+    objectives of that cycle `viewer` may see (a private one they may not open, or one in
+    the trash, is not counted). One query: a correlated count per cycle."""
+    visible = (
+        Objective.objects.filter(organization=organization, cycle=OuterRef("pk"))
+        .filter(visible_objectives_q(viewer))
+        .order_by()
+        .values("cycle")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return cycles_for_org(organization=organization).annotate(
+        objective_count=Coalesce(Subquery(visible, output_field=IntegerField()), Value(0))
+    )
 
 
 def open_cycles(*, organization: Organization) -> QuerySet[Cycle]:

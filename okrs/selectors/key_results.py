@@ -43,11 +43,22 @@ def _checked_in_this_week(organization: Organization) -> Q:
     return checked_in_q(organization_id=organization.pk, week=iso_week(organization))
 
 
+# Individual → team → department → company is at most three hops up: the chain My OKRs
+# shows above each objective, loaded with the row.
+_ALIGNMENT_CHAIN = (
+    "objective__parent__parent__parent",
+    "objective__parent__owner",
+    "objective__parent__parent__owner",
+    "objective__parent__parent__parent__owner",
+)
+
+
 def key_results_for_member(
     *, organization: Organization, membership: Membership, cycle: Cycle | None = None
 ) -> QuerySet[KeyResult]:
     """KRs the member owns or contributes to in `cycle` (default: the active cycle), with
-    objective, owner and contributors loaded, and annotated with:
+    objective (and the three objectives above it, with owners), owner and contributors
+    loaded, and annotated with:
 
     - `is_owner` / `checked_in_this_week` (bool),
     - `recent_check_ins`: the KR's check-ins, newest first (a list; [0] is the last one).
@@ -58,7 +69,7 @@ def key_results_for_member(
     return (
         _member_key_results(organization, membership, cycle)
         .select_related("objective__cycle", "objective__owner__user", "objective__unit")
-        .select_related("owner__user")
+        .select_related("owner__user", *_ALIGNMENT_CHAIN)
         .annotate(
             checked_in_this_week=ExpressionWrapper(
                 _checked_in_this_week(organization), output_field=BooleanField()

@@ -53,12 +53,12 @@ def objectives_for_cycle(
     status: str | None = None,
     search: str = "",
 ) -> QuerySet[Objective]:
-    """Visible objectives of a cycle with owner, unit, parent and KRs loaded (3 queries);
-    `search` matches titles (case-insensitive, in SQL)."""
+    """Visible objectives of a cycle with owner, unit, parent (and its owner) and KRs loaded
+    (3 queries); `search` matches titles (case-insensitive, in SQL)."""
     qs = (
         Objective.objects.filter(organization=organization, cycle=cycle)
         .filter(visible_objectives_q(viewer))
-        .select_related("owner__user", "unit", "parent", "cycle")
+        .select_related("owner__user", "unit", "parent__owner__user", "cycle")
         .prefetch_related(_key_results_prefetch())
     )
     if level:

@@ -14,17 +14,13 @@ from django.db import OperationalError, models
 
 from accounts.models import Membership, Organization
 from accounts.rules.tenancy import require_same_org
+from okr_project.errors import ConflictError
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
 from okrs.rules import limits, policy
 
 # The closed-cycle rule and its message live in the policy; services refuse through it.
 CLOSED_MESSAGE = policy.CLOSED_MESSAGE
 MAX_VALUE = Decimal("99999999999999")  # DecimalField(max_digits=18, decimal_places=4)
-
-
-class ConflictError(ValidationError):
-    """Someone else saved this row since it was loaded (`expected_version` mismatch), or
-    wrote the same rows at the same moment (a deadlock PostgreSQL broke): try again."""
 
 
 _RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure

@@ -15,8 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts import services
-from accounts.invitation_lists import MAX_BYTES, MAX_ROWS, InvitationRow, parse_invitation_rows
 from accounts.models import Invitation, Role, SecurityEvent
+from accounts.rules.invitation_lists import (
+    MAX_BYTES,
+    MAX_ROWS,
+    InvitationRow,
+    parse_invitation_rows,
+)
 from accounts.services.bulk_invitations import Outcome
 from tests import factories
 from tests.builders import person

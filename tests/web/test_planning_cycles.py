@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from okrs.models import Cycle
 from tests import factories
@@ -221,3 +222,24 @@ def test_unit_lead_finds_health_link_on_company_page(client_for, member_membersh
     assert url("health", org) in lead_html
     member_html = client_for(company.member).get(url("cycle_overview_current", org))
     assert url("health", org) not in member_html.content.decode()
+
+
+def test_cycle_list_counts_only_the_objectives_the_reader_may_see(
+    client_for, admin_membership, member_membership, org
+):
+    """A private objective the member may not open, and one in the trash, are not counted."""
+    cycle = factories.CycleFactory(organization=org, name="Counted", status=Cycle.Status.ACTIVE)
+    factories.ObjectiveFactory(organization=org, cycle=cycle, owner=admin_membership)
+    factories.ObjectiveFactory(
+        organization=org, cycle=cycle, owner=admin_membership, visibility="private"
+    )
+    trashed = factories.ObjectiveFactory(organization=org, cycle=cycle, owner=admin_membership)
+    type(trashed).all_objects.filter(pk=trashed.pk).update(deleted_at=timezone.now())
+
+    def counted(membership) -> str:
+        html = client_for(membership).get(url("cycle_list", org)).content.decode()
+        row = html[html.index("Counted") :]
+        return row[row.index('<td class="hide-sm">') :].split(">", 1)[1].split("<", 1)[0]
+
+    assert counted(member_membership) == "1"
+    assert counted(admin_membership) == "2"

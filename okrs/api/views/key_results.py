@@ -51,9 +51,7 @@ class KeyResultViewSet(
     def get_queryset(self):
         if self.generating_schema:
             return KeyResult.objects.none()
-        return selectors.visible_key_results(
-            organization=self.organization, viewer=self.membership
-        ).prefetch_related("contributors")
+        return selectors.visible_key_results(organization=self.organization, viewer=self.membership)
 
     def get_object(self) -> KeyResult:
         return selectors.get_key_result(

@@ -114,7 +114,7 @@ def alignment(request, org_slug, cycle_id=None):
             owner=data.get("owner"),
             status=data.get("status") or None,
             search=data.get("q") or "",
-        ).select_related("parent", "parent__owner__user")
+        )
         context.update(
             cycle=cycle, rows=[], matches=paginate(request, matches, PAGE_SIZE), filtering=True
         )

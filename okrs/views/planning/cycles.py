@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
@@ -64,9 +63,7 @@ def cycle_overview(request, org_slug, cycle_id=None):
 def cycle_list(request, org_slug):
     viewer = request.membership
     cycles = list(
-        selectors.cycles_for_org(organization=request.organization).annotate(
-            objective_count=Count("objectives")
-        )
+        selectors.cycles_with_objective_counts(organization=request.organization, viewer=viewer)
     )
     for cycle in cycles:
         cycle.can_grade_and_close = policy.can_grade_and_close(viewer, cycle)

@@ -29,18 +29,6 @@ from okrs.models import KeyResult, Objective
 from okrs.rules import policy, weeks
 from okrs.views.work.common import htmx_form_status, org_url
 
-# Individual → team → department → company is at most three hops up.
-_CHAIN = "objective__parent__parent__parent"
-_CHAIN_RELATED = [
-    _CHAIN,
-    "objective__owner",
-    "objective__parent__owner",
-    "objective__parent__parent__owner",
-    "objective__parent__parent__parent__owner",
-    "objective__unit",
-    "owner__user",
-]
-
 
 @dataclass
 class KrRow:
@@ -110,9 +98,7 @@ def my_okrs_data(request: HttpRequest) -> dict:
     groups: dict[int, ObjectiveGroup] = {}
     owned: list[Objective] = []
     if cycle is not None:
-        key_results = selectors.key_results_for_member(
-            organization=org, membership=me, cycle=cycle
-        ).select_related(*_CHAIN_RELATED)
+        key_results = selectors.key_results_for_member(organization=org, membership=me, cycle=cycle)
         for row in _rows(request, key_results, week):
             objective = row.kr.objective
             if objective.pk not in groups:
