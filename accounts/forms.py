@@ -21,16 +21,6 @@ from accounts.services.members import SETTINGS_FIELDS
 from accounts.validators import validate_single_line
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field if the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            messages = [m for e in errors for m in e.messages]
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class UnitForm(forms.Form):
     name = forms.CharField(max_length=120, validators=[validate_single_line])
     kind = forms.ChoiceField(choices=OrgUnit.Kind.choices, initial=OrgUnit.Kind.TEAM)

@@ -137,8 +137,8 @@ def _batch_scope(
       goes by the owner's unit);
     - executive and champion digests read the whole company (a handful of readers).
 
-    A batch of 50 owners then loads their ~200 key results instead of the company's 44,000
-    (a snapshot took 6.9 s per batch on `bench`, and cutting each reader's view 114 ms).
+    A batch of 50 owners thus loads their own few hundred key results, not the company's, so
+    a batch costs the same at any company size (docs/benchmarks.md, fan-out).
     """
     if reader_ids is None or kind not in (Kind.DIGEST_OWNER, Kind.DIGEST_LEAD):
         return None, None

@@ -98,8 +98,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # Short OLTP queries: PostgreSQL's JIT compiled the health aggregate for 65 ms to run it
-    # in 20 (EXPLAIN ANALYZE on the bench company). Off unless the URL's options say otherwise.
+    # Short OLTP queries: PostgreSQL's JIT costs more to compile them than they take to run
+    # (docs/benchmarks.md). Off unless the URL's options say otherwise.
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     if "jit" not in _db_options.get("options", ""):
         _db_options["options"] = (_db_options.get("options", "") + " -c jit=off").strip()

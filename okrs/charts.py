@@ -53,10 +53,6 @@ class LineChart:
     plot_top: float = PAD_TOP
     plot_bottom: float = HEIGHT - PAD_BOTTOM
 
-    @property
-    def has_data(self) -> bool:
-        return bool(self.points)
-
 
 def _fmt(n: float) -> str:
     """Short, stable number formatting for SVG attributes and axis labels."""

@@ -49,21 +49,6 @@ def _active_member_counts(organization: Organization, unit_ids=None) -> dict[int
     return dict(members.values("unit").annotate(n=Count("id")).values_list("unit", "n"))
 
 
-def units_for_org(*, organization: Organization) -> list[OrgUnit]:
-    """Units in tree order (tree_depth set), with their lead and `member_count` of active
-    members. Two queries whatever the size: the tree CTE and one grouped count."""
-    counts = _active_member_counts(organization)
-    units = list(
-        OrgUnit.objects.filter(organization=organization)
-        .with_tree_fields()
-        .tree_filter(organization=organization)
-        .select_related("lead__user")
-    )
-    for unit in units:
-        unit.member_count = counts.get(unit.pk, 0)
-    return units
-
-
 UNIT_SORTS = {"tree": "Tree order", "name": "Name"}
 
 
@@ -71,8 +56,8 @@ def units_listing(*, organization: Organization, search: str = "", sort: str = "
     """The units index, lazy, for the caller to page: names matching `search` (case-
     insensitive, in SQL), in tree order (`tree_depth` set) or by name (`sort`), each with its
     lead. Add `member_count` to the page with `with_member_counts`. Its length is a plain
-    COUNT: the tree order's recursive query ranks every unit, needed for a page, not for
-    counting them (4 of the index's 7 ms at 993 units)."""
+    COUNT: the tree order's recursive query ranks every unit, which a page needs and a count
+    does not."""
     matching = OrgUnit.objects.filter(organization=organization)
     if search:
         matching = matching.filter(name__icontains=search)
@@ -110,22 +95,6 @@ class UnitNode:
 # The org chart opens with the second level drawn only if the first two levels together are at
 # most this many units; a bigger company opens on its top units, each expanding on click.
 CHART_OPEN_UNITS = 40
-
-
-def unit_tree(*, organization: Organization) -> list[UnitNode]:
-    """The org chart as nested nodes (two queries)."""
-    return unit_tree_from(units_for_org(organization=organization))
-
-
-def unit_tree_from(units: list[OrgUnit]) -> list[UnitNode]:
-    """Nest units already loaded in tree order (from `units_for_org`)."""
-    nodes: dict[int, UnitNode] = {}
-    roots: list[UnitNode] = []
-    for unit in units:
-        node = nodes[unit.pk] = UnitNode(unit)
-        parent = nodes.get(unit.parent_id)
-        (parent.children if parent else roots).append(node)
-    return roots
 
 
 def _chart_units(organization: Organization) -> QuerySet[OrgUnit]:

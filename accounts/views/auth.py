@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from accounts import selectors, services
-from accounts.forms import AcceptInvitationForm, ProfileForm, apply_errors
+from accounts.forms import AcceptInvitationForm, ProfileForm
 from accounts.lockout import password_reset_allowed
 from accounts.rules.lifecycle import invitation_is_pending
 from accounts.services import passwords
+from okr_project.web import apply_service_error
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -88,7 +89,7 @@ def accept_invitation(request, token: str):
             error = str(exc)
         except ValidationError as exc:
             if form is not None:
-                apply_errors(form, exc)
+                apply_service_error(form, exc)
             else:
                 error = " ".join(exc.messages)
         else:
@@ -122,7 +123,7 @@ def profile(request):
         try:
             services.update_profile(user=user, full_name=profile_form.cleaned_data["full_name"])
         except ValidationError as exc:
-            apply_errors(profile_form, exc)
+            apply_service_error(profile_form, exc)
         else:
             messages.success(request, "Your name was saved.")
             return redirect("accounts:profile")

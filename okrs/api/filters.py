@@ -53,7 +53,8 @@ class KeyResultFilter(django_filters.FilterSet):
     owner = _id_filter(Membership)
     cycle = _id_filter(Cycle, field_name="objective__cycle")
     stale = django_filters.BooleanFilter(
-        method="filter_stale", label="No check-in for 14 days (true) or a recent one (false)."
+        method="filter_stale",
+        label=f"No check-in for {attention.STALE_AFTER_TEXT} (true) or a recent one (false).",
     )
 
     class Meta:

@@ -1,7 +1,7 @@
 """Web forms for the everyday OKR pages. Forms only parse and validate input; the services in
-`okrs.services` do the writing, and their domain errors are attached with `attach_errors`."""
+`okrs.services` do the writing, and their domain errors are attached with
+`okr_project.web.apply_service_error`."""
 
-from okrs.forms.base import attach_errors
 from okrs.forms.check_ins import CheckInForm
 from okrs.forms.collaboration import (
     CommentForm,
@@ -20,5 +20,4 @@ __all__ = [
     "KeyResultForm",
     "ObjectiveForm",
     "RiskForm",
-    "attach_errors",
 ]

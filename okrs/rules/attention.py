@@ -1,12 +1,14 @@
 """What "needs attention" means — each definition once, in both forms (Python and SQL).
 
 Health, the API's `?stale=` filter, digests and reminders all ask here. Tests pin the edges
-(tests/okrs/test_attention.py).
+(tests/okrs/test_definitions.py).
 
-- **Stale**: no activity for 14 days or more, where activity is the last check-in or, for a
-  key result never checked in, its creation. A key result created yesterday is not stale.
-- **Low confidence**: the latest confidence is 4 or less on the 0–10 scale.
+- **Stale**: no activity for `STALE_AFTER` or longer, where activity is the last check-in or,
+  for a key result never checked in, its creation. A key result created yesterday is not stale.
+- **Low confidence**: the latest confidence is `LOW_CONFIDENCE` or less on the 0–10 scale.
 - **Orphan** (unaligned): an objective below company level aligned to nothing.
+- **Risk severity**: likelihood × impact (1–9) is high from `HIGH_RISK`, medium from
+  `MEDIUM_RISK`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,17 @@ from django.db.models.functions import Coalesce
 from okrs.models import KeyResult, Level, Objective
 
 STALE_AFTER = dt.timedelta(days=14)
+STALE_AFTER_TEXT = f"{STALE_AFTER.days} days"
 LOW_CONFIDENCE = 4
+HIGH_RISK = 6
+MEDIUM_RISK = 3
+
+
+def risk_severity(score: int) -> str:
+    """ "high", "medium" or "low" for a risk's score (likelihood × impact, 1–9)."""
+    if score >= HIGH_RISK:
+        return "high"
+    return "medium" if score >= MEDIUM_RISK else "low"
 
 
 def stale_cutoff(now: dt.datetime) -> dt.datetime:

@@ -104,15 +104,24 @@ def expected_progress(start: date, end: date, on: date) -> float:
     return clamp((on - start).days / days)
 
 
+# How far behind the linear plan (in progress points, 0–1) or how unsure (0–10) an objective
+# may be before its status says so.
+OFF_TRACK_GAP = 0.25
+AT_RISK_GAP = 0.10
+OFF_TRACK_CONFIDENCE = 3
+AT_RISK_CONFIDENCE = 6
+
+
 def derive_status(progress: float, expected: float, confidence: float | None = None) -> str:
     """On track / at risk / off track from progress against plan and (0–10) confidence.
 
-    Behind plan by more than 25 points, or confidence ≤ 3: off track.
-    Behind by more than 10 points, or confidence ≤ 6: at risk. Otherwise on track.
+    Behind plan by more than `OFF_TRACK_GAP`, or confidence at most `OFF_TRACK_CONFIDENCE`:
+    off track. Behind by more than `AT_RISK_GAP`, or confidence at most `AT_RISK_CONFIDENCE`:
+    at risk. Otherwise on track.
     """
     gap = expected - progress
-    if gap > 0.25 or (confidence is not None and confidence <= 3):
+    if gap > OFF_TRACK_GAP or (confidence is not None and confidence <= OFF_TRACK_CONFIDENCE):
         return OFF_TRACK
-    if gap > 0.10 or (confidence is not None and confidence <= 6):
+    if gap > AT_RISK_GAP or (confidence is not None and confidence <= AT_RISK_CONFIDENCE):
         return AT_RISK
     return ON_TRACK

@@ -105,12 +105,6 @@ def _worked_on_query(organization_id: int, member_ids: list[int]) -> dict[int, s
     return found
 
 
-def forget(membership: Membership) -> None:
-    """Drop the cached facts (after the org chart or a contribution changed mid-request)."""
-    for attr in (_LED, _WORKS_ON):
-        membership.__dict__.pop(attr, None)
-
-
 def prime_viewers(viewers: Iterable[Membership]) -> None:
     """Load the rule's facts for many readers of one organization at once (two queries)."""
     viewers = [v for v in viewers if v.pk is not None]
@@ -201,8 +195,8 @@ def visible_key_results_q(viewer: Membership | None, prefix: str = "") -> Q:
     For those who see every objective it reads the KR row alone: a live key result always has
     a live objective of its organization (trashing an objective trashes its key results at the
     same instant, a key result is restored only under a live objective, both services;
-    `tests/okrs/test_trash.py` pins it), so the join to objectives would filter nothing — and
-    at 44,000 key results it was most of the API list's count.
+    `tests/okrs/test_trash.py` pins it), so the join to objectives would filter nothing and
+    only slow the count of a large company's list down.
     """
     live = live_q(prefix)
     if _active(viewer) and sees_everything(viewer):

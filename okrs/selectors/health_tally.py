@@ -1,10 +1,10 @@
 """Health tallies: the health counts of each unit's own objectives, kept between reads.
 
-The health summary of a whole company used to aggregate every objective and key result of the
-cycle on each read (≈80 ms of SQL at 44,000 key results). Now each count is defined here once
-(`count_by_unit`, SQL aggregates grouped by unit and privacy) and its result is stored per
-(cycle, unit, public/private) in `HealthTally`; a report sums a row per unit of its scope and
-counts only what no stored row answers.
+Each count is defined here once (`count_by_unit`, SQL aggregates grouped by unit and privacy)
+and its result is kept per (cycle, unit, public/private) in `HealthTally`, so a report sums a
+row per unit of its scope and counts only what no stored row answers — a company's health
+does not aggregate its whole cycle on every read. The writes (invalidation, storing a
+recount) are `okrs.services.health_tally`.
 
 A stored row is trusted while all of these hold:
 - no write touched the unit's objectives since it was counted: every service that changes an

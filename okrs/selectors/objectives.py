@@ -157,10 +157,6 @@ class AlignmentNode:
     depth: int = 0
     child_count: int = 0
 
-    @property
-    def has_children(self) -> bool:
-        return self.child_count > 0
-
 
 def visible_child_count(viewer: Membership | None) -> Coalesce:
     """Annotation: how many objectives aligned to the row the viewer may see (a correlated
@@ -304,35 +300,6 @@ def nest(objectives: list[Objective]) -> list[AlignmentNode]:
             roots.append(nodes[o.pk])
             walk([nodes[o.pk]])
     return roots
-
-
-def alignment_tree(
-    *,
-    organization: Organization,
-    cycle: Cycle,
-    viewer: Membership | None,
-    root: Objective | int | None = None,
-    depth: int = 1,
-) -> list[AlignmentNode]:
-    """The tree `depth` levels deep from the roots (or from `root`'s children when given;
-    empty if `root` is not a visible objective of the cycle), every node with its visible
-    `child_count`. One query per level, never recursion."""
-    if root is not None:
-        root_id = root if isinstance(root, int) else root.pk
-        parent = (
-            Objective.objects.filter(organization=organization, cycle=cycle, pk=root_id)
-            .filter(visible_objectives_q(viewer))
-            .first()
-        )
-        if parent is None:
-            return []
-        level = nodes_from(
-            alignment_children(organization=organization, parent=parent, viewer=viewer)
-        )
-    else:
-        level = nodes_from(alignment_roots(organization=organization, cycle=cycle, viewer=viewer))
-    expand_levels(level, organization=organization, cycle=cycle, viewer=viewer, depth=depth)
-    return level
 
 
 def expand_levels(

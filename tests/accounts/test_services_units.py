@@ -17,7 +17,7 @@ def test_admin_creates_nested_units(org, admin_membership):
     )
     assert platform.name == "Platform"
     assert platform.parent == eng
-    tree = selectors.unit_tree(organization=org)
+    tree = selectors.chart_top(organization=org)
     assert [n.unit.name for n in tree] == ["Engineering"]
     assert [n.unit.name for n in tree[0].children] == ["Platform"]
 
@@ -150,12 +150,12 @@ def test_member_cannot_delete_unit(org, member_membership):
     assert OrgUnit.objects.filter(pk=unit.pk).exists()
 
 
-def test_unit_tree_counts_only_active_members(org, admin_membership):
+def test_org_chart_counts_only_active_members(org, admin_membership):
     unit = factories.OrgUnitFactory(organization=org, name="Sales")
     factories.MembershipFactory(organization=org, unit=unit)
     factories.MembershipFactory(organization=org, unit=unit, is_active=False)
     factories.OrgUnitFactory(organization=factories.OrganizationFactory(), name="Elsewhere")
-    [node] = selectors.unit_tree(organization=org)
+    [node] = selectors.chart_top(organization=org)
     assert node.unit.member_count == 1
 
 

@@ -22,7 +22,7 @@ def test_expected_line_runs_from_start_to_target_over_the_cycle():
     )
     left, right = PAD_LEFT, WIDTH - 16
     assert chart.expected_path == f"M{left},{HEIGHT - PAD_BOTTOM} L{right},{PAD_TOP}"
-    assert chart.actual_path == "" and not chart.has_data
+    assert chart.actual_path == "" and chart.points == []
 
 
 def test_readings_are_sorted_and_placed_by_day_and_value():
