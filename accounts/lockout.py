@@ -16,8 +16,10 @@ import re
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from okr_project.problems import problem_json
 
 LOCKOUT_MESSAGE = (
     "Too many failed log-in attempts. For your security, logging in with this email from "
@@ -63,16 +65,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     minutes = cooloff_minutes()
     message = LOCKOUT_MESSAGE.format(minutes=minutes)
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {
-                "type": "https://cairn.example/problems/throttled",
-                "title": "Too many requests",
-                "status": 429,
-                "detail": message,
-            },
-            status=429,
-            content_type="application/problem+json",
-        )
+        response: HttpResponse = problem_json(429, message)
     else:
         response = render(request, "registration/locked_out.html", {"message": message}, status=429)
     response["Retry-After"] = str(minutes * 60)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from okr_project.problems import problem_json
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -41,16 +43,7 @@ class RejectControlCharactersMiddleware:
 
 def bad_request(request) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {
-                "type": "https://cairn.example/problems/validation-error",
-                "title": "Invalid request",
-                "status": 400,
-                "detail": MESSAGE,
-            },
-            status=400,
-            content_type="application/problem+json",
-        )
+        return problem_json(400, MESSAGE)
     # A page of its own, rendered without the request: no session, user or database is read
     # for an address that must not reach them.
     return HttpResponse(render_to_string("400.html", {"message": MESSAGE}), status=400)

@@ -19,36 +19,11 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from okr_project.errors import ConflictError
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-TYPE_BASE = "https://cairn.example/problems/"
-
-TITLES = {
-    400: "Invalid request",
-    401: "Authentication required",
-    403: "Permission denied",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "Conflict",
-    412: "Precondition failed",
-    415: "Unsupported media type",
-    428: "Precondition required",
-    429: "Too many requests",
-}
-SLUGS = {
-    400: "validation-error",
-    401: "not-authenticated",
-    403: "permission-denied",
-    404: "not-found",
-    405: "method-not-allowed",
-    406: "not-acceptable",
-    409: "conflict",
-    412: "precondition-failed",
-    415: "unsupported-media-type",
-    428: "precondition-required",
-    429: "throttled",
-}
+from okr_project.problems import (
+    PROBLEM_CONTENT_TYPE,
+    problem_body,
+    problem_json,
+)
 
 
 class Conflict(exceptions.APIException):
@@ -104,15 +79,8 @@ def _first_message(errors: dict[str, Any]) -> str:
 def problem(
     status_code: int, detail: str, *, errors: dict[str, Any] | None = None, headers=None
 ) -> Response:
-    """A problem-details response with the standard members."""
-    body: dict[str, Any] = {
-        "type": TYPE_BASE + SLUGS.get(status_code, "error"),
-        "title": TITLES.get(status_code, "Error"),
-        "status": status_code,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
+    """A problem-details response (DRF) with the standard members."""
+    body = problem_body(status_code, detail, errors=errors)
     response = Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
     for name, value in (headers or {}).items():
         response[name] = value
@@ -150,13 +118,4 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 def api_not_found(request, *args, **kwargs) -> JsonResponse:
     """Plain Django view: the answer for /api/v1/ paths that match no endpoint."""
-    return JsonResponse(
-        {
-            "type": TYPE_BASE + SLUGS[404],
-            "title": TITLES[404],
-            "status": 404,
-            "detail": "No API endpoint at this address. See /api/docs/.",
-        },
-        status=404,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
+    return problem_json(404, "No API endpoint at this address. See /api/docs/.")

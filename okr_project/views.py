@@ -4,6 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from accounts.selectors import memberships_for_user
+from okr_project.problems import problem_json
 
 
 @login_required
@@ -26,19 +27,11 @@ def healthz(request):
 
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"type": "about:blank", "title": "Not Found", "status": 404, "detail": "Not found."},
-            status=404,
-            content_type="application/problem+json",
-        )
+        return problem_json(404, "Not found.")
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"type": "about:blank", "title": "Internal Server Error", "status": 500},
-            status=500,
-            content_type="application/problem+json",
-        )
+        return problem_json(500, "Something went wrong on our side; it has been logged.")
     return HttpResponse(render(request, "500.html").content, status=500)

@@ -64,3 +64,20 @@ def test_unknown_organization_is_404_like_a_foreign_one(chart, token_client):
 def test_post_without_trailing_slash_is_a_problem_404_not_a_crash(chart, token_client):
     response = token_client(chart.admin).post(chart.url("cycles"), {}, format="json")
     assert_problem(response, 404)
+
+
+def test_every_404_answers_the_same_problem_shape(chart, token_client, client):
+    """The API's own 404s, Django's error handler under /api/ and an unknown endpoint all
+    write one body shape (okr_project.problems): same type and title, a sentence of detail."""
+    api = token_client(chart.admin)
+    answers = [
+        api.get(chart.url("objectives/999999/")),  # DRF: a row not found
+        api.get("/api/v1/orgs/nope/objectives/"),  # the tenant binding
+        api.get("/api/v1/nothing-here/"),  # no endpoint at this address
+        client.get("/api/not-under-v1/"),  # Django's handler404 under /api/
+    ]
+    bodies = [assert_problem(response, 404) for response in answers]
+    assert {(b["type"], b["title"]) for b in bodies} == {
+        ("https://cairn.example/problems/not-found", "Not found")
+    }
+    assert all(set(b) == {"type", "title", "status", "detail"} for b in bodies)
