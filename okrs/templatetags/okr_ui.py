@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from okrs.rules import attention
 from okrs.rules.mentions import MENTION_TAIL, names_of
 
 register = template.Library()
@@ -27,6 +28,16 @@ def progress_bar(value, label: str = "Progress", element_id: str = ""):
 @register.inclusion_tag("okrs/partials/_status.html")
 def status_pill(status: str):
     return {"status": status, "label": STATUS_LABELS.get(status, status or "—")}
+
+
+# How each risk severity (okrs.rules.attention.risk_severity) is drawn.
+_SEVERITY_PILL = {"high": "pill-off_track", "medium": "pill-at_risk", "low": "pill-neutral"}
+
+
+@register.filter
+def risk_pill(score) -> str:
+    """The pill class for a risk's score, by the one severity rule."""
+    return _SEVERITY_PILL[attention.risk_severity(int(score))]
 
 
 @register.filter

@@ -82,11 +82,16 @@ def test_filter_by_unit_and_role(org, admin_membership, client_for):
 
 
 def test_filter_with_foreign_or_junk_unit_is_ignored(org, other_org, admin_membership, client_for):
-    foreign = factories.OrgUnitFactory(organization=other_org)
+    """A unit of another organization, junk, or an unknown id filters nothing: everyone is
+    listed, as without the filter (and the foreign unit's name never shows)."""
+    eng, team = _populate(org, 3)
+    loner = factories.MembershipFactory(organization=org)  # in no unit
+    foreign = factories.OrgUnitFactory(organization=other_org, name="Foreign Unit")
     client = client_for(admin_membership)
     for value in (foreign.pk, "abc", "999999"):
-        response = client.get(chart_url(org, unit=value, role="nope", page="zz"))
-        assert response.status_code == 200
+        html = members_html(client, org, unit=value, role="nope", page="zz")
+        assert team.lead.name in html and loner.name in html
+        assert "Foreign Unit" not in html
 
 
 def test_no_match_shows_clear_filters(org, admin_membership, client_for):

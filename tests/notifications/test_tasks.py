@@ -1,6 +1,7 @@
 """The dispatch chain (eager): right hour, once per week, follow-ups, bad data, the schedule."""
 
 import logging
+import re
 from datetime import timedelta
 
 from django.core import mail
@@ -81,7 +82,12 @@ def test_two_companies_never_see_each_others_people(org, other_org):
         assert log.recipient.organization_id == log.organization_id
     domains = {m.to[0].split("@")[1] for m in mail.outbox}
     assert domains == {"acme-test.example", "other-co.example"}
-    assert first.org.pk != second.org.pk
+    # Each email links into its reader's own organization only.
+    slugs = {"acme-test.example": first.org.slug, "other-co.example": second.org.slug}
+    for message in mail.outbox:
+        own = slugs[message.to[0].split("@")[1]]
+        linked = set(re.findall(r"/o/([\w-]+)/", message.body))
+        assert linked == {own}, (message.to, linked)
 
 
 def test_migrate_creates_the_hourly_dispatch_schedule(db):

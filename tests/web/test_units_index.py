@@ -56,7 +56,21 @@ def test_search_by_name_in_any_order_and_empty_state(client_for, member_membersh
     assert 'id="unit-q"' in nothing  # the search stays to try again
 
 
-@pytest.mark.parametrize("query", ["?sort=junk", "?page=999", "?page=x", "?q=" + "a" * 500])
-def test_odd_parameters_never_fail(client_for, member_membership, org, query):
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("?sort=junk", "4 units."),  # an unknown sort is tree order
+        ("?page=999", "4 units."),  # past the end: the last page
+        ("?page=x", "4 units."),  # junk: the first page
+        ("?q=" + "a" * 500, "No unit matches"),  # searched, nothing matches
+    ],
+)
+def test_odd_parameters_fall_back_to_a_sensible_list(
+    client_for, member_membership, org, query, shown
+):
     _company(org, teams=3)
-    assert client_for(member_membership).get(_url(org, query)).status_code == 200
+    response = client_for(member_membership).get(_url(org, query))
+    html = response.content.decode()
+    assert response.status_code == 200 and shown in html
+    if shown == "4 units.":
+        assert html.index("Engineering") < html.index("Team 00") < html.index("Team 02")
