@@ -118,10 +118,8 @@ def update_unit(
         require_same_org(parent, organization, "parent", "parent unit")
         if parent is not None:
             # Moving a unit under itself or one of its descendants would make a loop.
-            inside = OrgUnit.objects.filter(organization=organization).descendants(
-                unit, include_self=True
-            )
-            if inside.filter(pk=parent.pk).exists():
+            inside = unit_subtree_ids(organization=organization, roots=[unit.pk])
+            if parent.pk in inside:
                 raise ValidationError(
                     {"parent": "A unit cannot be moved under itself or one of its own teams."}
                 )
