@@ -27,7 +27,7 @@ from accounts.rules.policy import (
     is_active_member,
     is_admin,
 )
-from okrs.models import Cycle, Initiative, KeyResult, Objective
+from okrs.models import Cycle, Initiative, KeyResult, Objective, Risk
 from okrs.rules.roles import company_wide, in_leadership
 from okrs.rules.visibility import can_view_objective, unit_ids_led_by
 
@@ -266,6 +266,11 @@ def can_edit_risk(m: Membership | None, risk: Any) -> bool:
     if not _same_org(m, risk) or not cycle_is_open(_cycle_of(risk)):
         return False
     return risk.owner_id == m.pk or can_manage_risks(m, risk.key_result)
+
+
+def can_close_risk(m: Membership | None, risk: Any) -> bool:
+    """Offer "Close" on a risk: whoever may edit it, while it is still open."""
+    return can_edit_risk(m, risk) and risk.status != Risk.State.CLOSED
 
 
 def can_add_aligned(m: Membership | None, objective: Objective) -> bool:

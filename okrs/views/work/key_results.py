@@ -88,6 +88,7 @@ def key_result_detail(request: HttpRequest, org_slug: str, key_result_id: int) -
     risks = selectors.risks_for_key_result(organization=org, key_result=kr)
     for risk in risks:
         risk.can_edit = policy.can_edit_risk(me, risk)
+        risk.can_close = policy.can_close_risk(me, risk)
     ctx = {
         **initiatives_context(request, kr),
         "objective": kr.objective,
