@@ -36,8 +36,8 @@ run: seed  ## Install, migrate, seed the demo and serve on http://127.0.0.1:8000
 test: install  ## The whole test suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set)
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-test-fast: install  ## Everything but the browser and real-worker tests
-	$(PY) -m pytest -n 2 -m "not browser and not worker" $(PYTEST_ARGS)
+test-fast: install  ## Everything but the browser, real-worker and slow tests (a quick loop)
+	$(PY) -m pytest -n 2 -m "not browser and not worker and not slow" $(PYTEST_ARGS)
 
 lint: install  ## ruff check + format check + the architecture contracts (import-linter)
 	$(VENV)/bin/ruff check .

@@ -38,6 +38,7 @@ PROD = {
 }
 
 
+@pytest.mark.slow  # a production `check --deploy` in a subprocess
 def test_production_deploy_check_is_clean():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PROD)
     assert result.returncode == 0, result.stderr + result.stdout

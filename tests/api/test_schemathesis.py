@@ -31,6 +31,9 @@ from accounts.services.tokens import create_api_token
 from notifications.models import Notification
 from okrs.models import Comment, Cycle, Initiative, KeyResult, Objective, Risk
 
+# Slow by design: the whole API schema fuzzed (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -23,6 +23,9 @@ from okrs.rules import progress
 from okrs.rules.weeks import iso_week
 from okrs.services.rollup import recompute_cycle
 
+# Slow by design: builds the bench company (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
+
 N = 60
 
 

@@ -12,7 +12,9 @@ from okrs.rules import progress
 from okrs.services import health_report
 from tests.okrs.conftest import make_chain, reload
 
+# Slow by design: threads racing on PostgreSQL (`make test-fast` skips it).
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"

@@ -97,6 +97,7 @@ def assert_agrees(world, step: str) -> None:
                 assert got == expected, (step, viewer.user.email, unit, when)
 
 
+@pytest.mark.slow  # walks every service, four readers, three scopes, two instants
 def test_the_report_agrees_with_a_fresh_count_after_every_write(world):
     w = world
     steps = []

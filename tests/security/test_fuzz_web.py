@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from tests.security.isolation import TOKEN_AUTHENTICATED, Route, build_tenant, fill, org_routes
 
-pytestmark = pytest.mark.django_db
+# Slow by design: every web form fed hostile input (`make test-fast` skips it).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ACCOUNT_PAGES = [
     "/accounts/login/",

@@ -29,6 +29,9 @@ from tests import factories
 from tests.builders import person
 from tests.security.isolation import TOKEN_AUTHENTICATED, Tenant, fill, org_routes
 
+# Slow by design: a crawl of every page and email per reader (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
+
 MARKERS = ("ZEBRASECRET", "QUOKKAHIDDEN", "WALRUSNOTE", "NARWHALTASK", "OKAPIRISK", "IBEXCOMMENT")
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

@@ -47,6 +47,9 @@ from tests.security.isolation import (
     org_routes,
 )
 
+# Slow by design: every URL walked by every role (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
+
 ROLES = (
     "admin",
     "executive",

@@ -25,6 +25,9 @@ django.setup()
 from django.conf import settings
 from django.test import Client
 from django.test.utils import setup_test_environment
+
+# Slow by design: production settings in subprocesses (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
 setup_test_environment()
 # The manifest is built by `collectstatic` in the image; here the plain storage names the
 # same files, so the test does not depend on a stale local staticfiles/ folder.

@@ -21,6 +21,9 @@ from tests.security.isolation import (
     org_routes,
 )
 
+# Slow by design: every URL walked with another tenant's ids (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
+
 API_METHODS = ("get", "post", "put", "patch", "delete")
 WEB_METHODS = ("get", "post")
 

@@ -26,7 +26,8 @@ from okrs.rules.weeks import iso_week
 from tests import factories
 from tests.builders import add_contributor, person
 
-pytestmark = pytest.mark.django_db
+# Slow by design: each page measured in a small and a grown tenant (`make test-fast` skips it).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 MAX_QUERIES = 15
 
