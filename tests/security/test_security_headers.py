@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Slow by design: production settings in subprocesses (`make test-fast` skips it).
+pytestmark = pytest.mark.slow
 
 SCRIPT = """
 import json, os
@@ -26,8 +28,6 @@ from django.conf import settings
 from django.test import Client
 from django.test.utils import setup_test_environment
 
-# Slow by design: production settings in subprocesses (`make test-fast` skips it).
-pytestmark = pytest.mark.slow
 setup_test_environment()
 # The manifest is built by `collectstatic` in the image; here the plain storage names the
 # same files, so the test does not depend on a stale local staticfiles/ folder.
