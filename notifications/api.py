@@ -1,10 +1,13 @@
-"""/api/v1/orgs/<org_slug>/notifications/… and notification-settings/: the caller's own.
+"""/api/v1/orgs/<org_slug>/notifications/… and notification-settings/: the caller's own;
+notification-log/: the organization's delivery log (admins).
 
 The same selectors and services as the notifications pages (`notifications/views.py`): a
 member only ever reads and marks their own notifications (another member's or another
 organization's id is a 404), and replaces their own email opt-outs. A notification is shown
 exactly as the page shows it: the kind, title, body and link stored when it was delivered
 (delivery asks `okrs.rules.visibility` per recipient first; the stored text is not re-checked).
+The delivery log is the log page's selector and predicate (`can_view_delivery_log`):
+one row per person, kind and week, sent, skipped or failed.
 """
 
 from __future__ import annotations
@@ -12,16 +15,18 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.base import OrganizationEndpoint
 from accounts.api.fields import url_id
 from accounts.api.serializers import StrictSerializerMixin
+from accounts.rules.policy import can_view_delivery_log
 from notifications import selectors, services
-from notifications.models import Kind, Notification
+from notifications.models import Kind, Notification, NotificationLog
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -145,6 +150,63 @@ class NotificationSettingsView(OrganizationEndpoint):
         return Response(self.get_serializer(self._current()).data)
 
 
+class NotificationLogSerializer(serializers.ModelSerializer):
+    """One delivery: a reminder or digest to one person for one period."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    recipient_email = serializers.EmailField(source="recipient.user.email", read_only=True)
+
+    class Meta:
+        model = NotificationLog
+        fields = [
+            "id",
+            "created_at",
+            "period",
+            "kind",
+            "kind_label",
+            "recipient",
+            "recipient_email",
+            "status",
+            "reason",
+            "attempts",
+            "sent_at",
+        ]
+        read_only_fields = fields
+
+
+class NotificationLogQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    status = serializers.ChoiceField(choices=NotificationLog.State.choices, required=False)
+    period = serializers.CharField(
+        required=False, max_length=16, help_text="The ISO week, e.g. `2026-W48`."
+    )
+
+
+class NotificationLogView(OrganizationEndpoint, generics.ListAPIView):
+    """The organization's notification delivery log, newest first (admins only)."""
+
+    serializer_class = NotificationLogSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        tags=["notifications"],
+        summary="List the notification delivery log (admins)",
+        parameters=[NotificationLogQuerySerializer],
+        operation_id="notification_log_list",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[NotificationLog]:
+        if self.generating_schema:
+            return NotificationLog.objects.none()
+        if not can_view_delivery_log(self.membership):
+            raise PermissionDenied(selectors.LOG_ADMINS_ONLY)
+        query = NotificationLogQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.notification_log(organization=self.organization, **query.validated_data)
+
+
 router = SimpleRouter(trailing_slash=True)
 router.register("notifications", NotificationViewSet, basename="api-notification")
 
@@ -156,4 +218,5 @@ urlpatterns = [
         NotificationSettingsView.as_view(),
         name="api-notification-settings",
     ),
+    path("notification-log/", NotificationLogView.as_view(), name="api-notification-log"),
 ]

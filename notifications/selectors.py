@@ -193,6 +193,9 @@ def unread_count(*, organization: Organization, membership: Membership) -> int:
     ).count()
 
 
+LOG_ADMINS_ONLY = "Only organization admins can see the notification log."
+
+
 def notification_log(
     *,
     organization: Organization,

@@ -99,7 +99,7 @@ def unsubscribe(request, org_slug: str, token: str):
 
 
 @org_required
-@requires(can_view_delivery_log, "Only organization admins can see the notification log.")
+@requires(can_view_delivery_log, selectors.LOG_ADMINS_ONLY)
 def notification_log(request, org_slug: str):
     filters = {
         "kind": request.GET.get("kind", "") if request.GET.get("kind") in Kind.values else "",

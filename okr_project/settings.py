@@ -226,6 +226,7 @@ REST_FRAMEWORK = {
         "token_obtain": env.str("API_RATE_TOKEN_OBTAIN", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "okr_project.problem_details.exception_handler",
+    "DEFAULT_METADATA_CLASS": "okr_project.api_metadata.BodyMetadata",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

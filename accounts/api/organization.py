@@ -1,9 +1,13 @@
-"""Invitations and organization settings: the API side of the people and settings pages.
+"""Invitations, organization settings and the organization's deletion: the API side of the
+people and settings pages.
 
 The same selectors and services as the pages (`accounts/views/invitations.py`,
 `accounts/views/org_settings.py`): every member sees the pending invitations and the
 settings; admins invite, revoke and change settings (`require_admin`, asked before the body
-is read so a non-admin gets 403 whatever they send; the services ask it again).
+is read so a non-admin gets 403 whatever they send; the services ask it again). Deleting
+the organization is the settings page's typed confirmation, then the grace period
+(`accounts.services.organization_deletion`): every member reads whether it is scheduled (the
+page's banner), admins schedule and cancel it (`can_delete_organization`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accounts import selectors, services
@@ -19,10 +24,13 @@ from accounts.api.fields import url_id
 from accounts.api.serializers import (
     InvitationCreateSerializer,
     InvitationSerializer,
+    OrganizationDeletionRequestSerializer,
+    OrganizationDeletionSerializer,
     OrganizationSettingsSerializer,
 )
 from accounts.models import Invitation
-from accounts.rules.policy import require_admin
+from accounts.rules.policy import can_delete_organization, require_admin
+from accounts.services import organization_deletion as deletion
 
 
 @extend_schema_view(
@@ -98,3 +106,60 @@ class OrganizationSettingsView(OrganizationEndpoint):
             organization=self.organization, actor=self.membership, **serializer.validated_data
         )
         return Response(self.get_serializer(organization).data)
+
+
+@extend_schema(tags=["organizations"])
+class OrganizationDeletionView(OrganizationEndpoint):
+    """The organization's deletion: scheduled or not; admins schedule and cancel it."""
+
+    serializer_class = OrganizationDeletionSerializer
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "grace_days": deletion.grace_period().days}
+
+    def _admins_only(self) -> None:
+        if not can_delete_organization(self.membership):
+            raise PermissionDenied(deletion.ADMINS_ONLY)
+
+    def _status(self) -> Response:
+        return Response(self.get_serializer(self.organization).data)
+
+    @extend_schema(
+        summary="Is the organization scheduled for deletion?",
+        operation_id="org_deletion_get",
+    )
+    def get(self, request, *args, **kwargs):
+        return self._status()
+
+    @extend_schema(
+        summary="Schedule the organization's deletion (admins)",
+        description="Confirm with the organization's slug (or its exact name), as on the "
+        "settings page; a wrong one is a 400 on `confirmation`, and so is a deletion already "
+        "scheduled. Every row is deleted for good after the grace period; every admin is "
+        "emailed and any admin can cancel until then.",
+        operation_id="org_deletion_schedule",
+        request=OrganizationDeletionRequestSerializer,
+        responses={200: OrganizationDeletionSerializer},
+    )
+    def post(self, request, *args, **kwargs):
+        self._admins_only()
+        body = OrganizationDeletionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        deletion.schedule_organization_deletion(
+            organization=self.organization,
+            actor=self.membership,
+            confirmation=body.validated_data["confirmation"],
+        )
+        return self._status()
+
+    @extend_schema(
+        summary="Cancel the scheduled deletion (admins)",
+        description="Nothing is deleted; a deletion that is not scheduled is a 400.",
+        operation_id="org_deletion_cancel",
+        request=None,
+        responses={200: OrganizationDeletionSerializer},
+    )
+    def delete(self, request, *args, **kwargs):
+        self._admins_only()
+        deletion.cancel_organization_deletion(organization=self.organization, actor=self.membership)
+        return self._status()

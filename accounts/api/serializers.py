@@ -131,3 +131,34 @@ class OrganizationSettingsSerializer(StrictSerializerMixin, serializers.ModelSer
     class Meta:
         model = Organization
         fields = ["slug", *SETTINGS_FIELDS]
+
+
+class OrganizationDeletionSerializer(serializers.Serializer):
+    """Whether the organization is scheduled for deletion, and when it is due."""
+
+    scheduled = serializers.BooleanField(source="deletion_scheduled", read_only=True)
+    requested_at = serializers.DateTimeField(
+        source="deletion_requested_at", read_only=True, allow_null=True
+    )
+    due_at = serializers.DateTimeField(
+        source="deletion_due_at",
+        read_only=True,
+        allow_null=True,
+        help_text="When every row of the organization is deleted for good (null: not scheduled).",
+    )
+    grace_days = serializers.SerializerMethodField(
+        help_text="Days between scheduling and the deletion."
+    )
+
+    def get_grace_days(self, organization: Organization) -> int:
+        return self.context["grace_days"]
+
+
+class OrganizationDeletionRequestSerializer(StrictSerializerMixin, serializers.Serializer):
+    """The typed confirmation the settings page asks for."""
+
+    confirmation = serializers.CharField(
+        max_length=200,
+        trim_whitespace=False,
+        help_text="The organization's slug (or its exact name).",
+    )

@@ -23,5 +23,10 @@ urlpatterns = [
         organization.OrganizationSettingsView.as_view(),
         name="api-org-settings",
     ),
+    path(
+        "orgs/<slug:org_slug>/deletion/",
+        organization.OrganizationDeletionView.as_view(),
+        name="api-org-deletion",
+    ),
     path("orgs/<slug:org_slug>/", include(org_router.urls)),
 ]

@@ -39,6 +39,7 @@ from okr_project.queue import enqueue_on_commit
 
 logger = logging.getLogger("cairn.accounts")
 
+ADMINS_ONLY = "Only admins can delete the organization or cancel its deletion."
 WRONG_CONFIRMATION = "That does not match. Type the organization's slug “{slug}” to confirm."
 
 

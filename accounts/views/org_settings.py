@@ -18,7 +18,7 @@ from accounts.services import organization_deletion as deletion
 from accounts.tenancy import org_required, requires
 from okr_project.web import confirm, submit_and_redirect, submit_to_service
 
-DELETE_ADMINS_ONLY = "Only admins can delete the organization or cancel its deletion."
+DELETE_ADMINS_ONLY = deletion.ADMINS_ONLY
 
 
 @org_required

@@ -12,6 +12,7 @@ from okrs.api.views import (
     RiskViewSet,
 )
 from okrs.api.views.health import HealthSectionView, HealthView
+from okrs.api.views.trash import TrashedKeyResultViewSet, TrashedObjectiveViewSet
 
 router = SimpleRouter(trailing_slash=True)
 router.register("cycles", CycleViewSet, basename="api-cycle")
@@ -20,6 +21,8 @@ router.register("key-results", KeyResultViewSet, basename="api-key-result")
 router.register("initiatives", InitiativeViewSet, basename="api-initiative")
 router.register("risks", RiskViewSet, basename="api-risk")
 router.register("comments", CommentViewSet, basename="api-comment")
+router.register("trash/objectives", TrashedObjectiveViewSet, basename="api-trash-objective")
+router.register("trash/key-results", TrashedKeyResultViewSet, basename="api-trash-key-result")
 
 urlpatterns = [
     path("health/", HealthView.as_view(), name="api-health"),
