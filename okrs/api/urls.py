@@ -11,6 +11,7 @@ from okrs.api.views import (
     ObjectiveViewSet,
     RiskViewSet,
 )
+from okrs.api.views import search
 from okrs.api.views.health import HealthSectionView, HealthView
 from okrs.api.views.trash import TrashedKeyResultViewSet, TrashedObjectiveViewSet
 
@@ -27,5 +28,14 @@ router.register("trash/key-results", TrashedKeyResultViewSet, basename="api-tras
 urlpatterns = [
     path("health/", HealthView.as_view(), name="api-health"),
     path("health/<str:section>/", HealthSectionView.as_view(), name="api-health-section"),
+    path("search/", search.SearchView.as_view(), name="api-search"),
+    path("search/objectives/", search.SearchObjectivesView.as_view(), name="api-search-objectives"),
+    path(
+        "search/key-results/",
+        search.SearchKeyResultsView.as_view(),
+        name="api-search-key-results",
+    ),
+    path("search/people/", search.SearchPeopleView.as_view(), name="api-search-people"),
+    path("search/units/", search.SearchUnitsView.as_view(), name="api-search-units"),
     *router.urls,
 ]

@@ -34,3 +34,21 @@ document.addEventListener("click", (event) => {
   const list = document.getElementById(toggle.getAttribute("aria-controls"));
   if (list) list.hidden = open;
 });
+// The phone header menu: button.menu-toggle (aria-expanded, aria-controls) opens and closes
+// the links it names; Escape inside the menu closes it and gives the focus back to the
+// button. The stylesheet collapses the menu only when this file runs (html.js, early.js), so
+// without JavaScript every link stays on screen.
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest && event.target.closest(".menu-toggle[aria-controls]");
+  if (!toggle) return;
+  toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || !event.target.closest) return;
+  const menu = event.target.closest(".topbar-menu");
+  const toggle = menu && document.querySelector('.menu-toggle[aria-controls="' + menu.id + '"]');
+  if (toggle && toggle.getAttribute("aria-expanded") === "true") {
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.focus();
+  }
+});

@@ -7,7 +7,9 @@ objectives only under the rule in okrs/rules/visibility.py) then:
 1. GET every URL pattern under the organization (found by introspection, web and API), filled
    once with the public rows' ids and once with the private rows' ids;
 2. crawl every page reachable by links and htmx attributes from the home page;
-3. receive every digest kind and reminder;
+3. search for every marker (the results page, the header's dropdown, the API's summary and
+   each of its lists), where every count must be 0 too;
+4. receive every digest kind and reminder;
 and no response or email may contain any marker. The owner doing the same finds them, which
 proves the probes can fail.
 """
@@ -164,6 +166,35 @@ def _crawl(client, limit: int = 400) -> tuple[list[str], int]:
     return findings, len(seen)
 
 
+SEARCH_COUNT = re.compile(r'id="search-(\w+)-title">[^<]+<span class="muted small">(\d+)')
+SEARCH_LISTS = ("objectives", "key-results", "people", "units")
+
+
+def _search(client) -> list[str]:
+    """Search every marker on the page, in the dropdown and in the API; report what shows
+    and every non-zero count (a private objective is not even counted)."""
+    findings = []
+    for marker in MARKERS:
+        word = marker.lower()
+        web = f"/o/private-co/search/?q={word}"
+        api = f"/api/v1/orgs/private-co/search/?q={word}"
+        page = client.get(web)
+        dropdown = client.get(web, HTTP_HX_REQUEST="true")
+        summary = client.get(api)
+        lists = [client.get(f"/api/v1/orgs/private-co/search/{k}/?q={word}") for k in SEARCH_LISTS]
+        for url, response in [(web, page), (web + " (htmx)", dropdown), (api, summary)] + list(
+            zip(SEARCH_LISTS, lists, strict=True)
+        ):
+            assert response.status_code == 200, (url, response.status_code)
+            findings += [f"search {url} shows {m}" for m in _leaks(response.content.decode())]
+        counts = dict(SEARCH_COUNT.findall(page.content.decode()))
+        assert len(counts) == 4, "the results page shows a count per kind"
+        counts |= {f"api {k}": str(v["count"]) for k, v in summary.json().items() if k != "query"}
+        counts |= {f"api list {k}": str(r.json()["count"]) for k, r in zip(SEARCH_LISTS, lists)}
+        findings += [f"search for {marker}: {k} counts {n}" for k, n in counts.items() if n != "0"]
+    return findings
+
+
 def _emails_for(company, reader) -> str:
     mail.outbox = []
     for kind in (Kind.REMINDER, *[k for k in Kind if k.startswith("digest_")]):
@@ -184,6 +215,7 @@ def test_nothing_of_a_private_objective_reaches_who_may_not_open_it(company, cli
     findings, rendered = _walk_routes(client, company)
     crawl_findings, crawled = _crawl(client)
     findings += crawl_findings
+    findings += _search(client)
     findings += [f"email shows {m}" for m in _leaks(_emails_for(company, reader))]
     assert not findings, "\n".join(findings)
     assert rendered > 20 and crawled > 10  # the probes reached real pages
@@ -196,4 +228,8 @@ def test_the_owner_finds_every_marker_so_the_probes_can_fail(company, client):
     findings += _crawl(client)[0]
     shown = {f.rsplit(" ", 1)[-1] for f in findings if " shows " in f}
     assert {"ZEBRASECRET", "QUOKKAHIDDEN", "WALRUSNOTE", "IBEXCOMMENT"} <= shown
+    searched = _search(client)  # titles are what search matches: the owner finds both
+    assert {"ZEBRASECRET", "QUOKKAHIDDEN"} <= {f.rsplit(" ", 1)[-1] for f in searched}
+    assert any("ZEBRASECRET: objectives counts 1" in f for f in searched)
+    assert any("QUOKKAHIDDEN: api list key-results counts 1" in f for f in searched)
     assert "ZEBRASECRET" in _emails_for(company, owner)

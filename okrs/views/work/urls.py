@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from okrs.views.work import collaboration, key_results, my_okrs, objectives, people
+from okrs.views.work import collaboration, key_results, my_okrs, objectives, people, search
 
 urlpatterns = [
     path("", my_okrs.my_okrs, name="my_okrs"),
+    path("search/", search.search, name="search"),
     path("kr/<int:key_result_id>/check-in/", my_okrs.check_in, name="check_in"),
     path("kr/<int:key_result_id>/row/", my_okrs.key_result_row, name="key_result_row"),
     path("objectives/new/", objectives.objective_create, name="objective_create"),
