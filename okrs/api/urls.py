@@ -10,8 +10,8 @@ from okrs.api.views import (
     KeyResultViewSet,
     ObjectiveViewSet,
     RiskViewSet,
+    search,
 )
-from okrs.api.views import search
 from okrs.api.views.health import HealthSectionView, HealthView
 from okrs.api.views.trash import TrashedKeyResultViewSet, TrashedObjectiveViewSet
 

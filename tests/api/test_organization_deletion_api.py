@@ -63,9 +63,8 @@ def test_a_wrong_confirmation_is_a_field_error_and_schedules_nothing(chart, toke
 def test_only_admins_schedule_or_cancel(chart, token_client):
     for who in (chart.owner, chart.dept_head):
         client = token_client(who)
-        refused = client.post(
-            chart.url("deletion/"), {"confirmation": chart.org.slug}, format="json"
-        )
+        body = {"confirmation": chart.org.slug}
+        refused = client.post(chart.url("deletion/"), body, format="json")
         assert assert_problem(refused, 403)["detail"] == deletion.ADMINS_ONLY
         assert assert_problem(client.delete(chart.url("deletion/")), 403)["detail"] == (
             deletion.ADMINS_ONLY

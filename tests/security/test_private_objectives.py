@@ -17,7 +17,6 @@ proves the probes can fail.
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +28,7 @@ from notifications import delivery
 from notifications.models import Kind, Notification
 from tests import factories
 from tests.builders import person
+from tests.crawl import crawl
 from tests.security.isolation import TOKEN_AUTHENTICATED, Tenant, fill, org_routes
 
 # Slow by design: a crawl of every page and email per reader (`make test-fast` skips it).
@@ -147,23 +147,17 @@ def _walk_routes(client, company) -> tuple[list[str], int]:
     return findings, rendered
 
 
-LINK = re.compile(r'(?:href|hx-get)="(/o/private-co/[^"#]*)"')
-
-
 def _crawl(client, limit: int = 400) -> tuple[list[str], int]:
     """Follow every same-organization link and htmx GET from the home page."""
-    seen, queue, findings = set(), deque(["/o/private-co/"]), []
-    while queue and len(seen) < limit:
-        url = queue.popleft().replace("&amp;", "&")
-        if url in seen or "/logout" in url:
-            continue
-        seen.add(url)
-        status, body = _get(client, url)
-        if status >= 500:
-            findings.append(f"GET {url} → {status}")
-        findings += [f"GET {url} shows {m}" for m in _leaks(body)]
-        queue.extend(u for u in LINK.findall(body) if u.replace("&amp;", "&") not in seen)
-    return findings, len(seen)
+    findings, seen = [], 0
+    for url, response in crawl(client, "/o/private-co/", prefix="/o/private-co/", limit=limit):
+        seen += 1
+        if response.status_code >= 500:
+            findings.append(f"GET {url} → {response.status_code}")
+        findings += [
+            f"GET {url} shows {m}" for m in _leaks(response.content.decode("utf-8", "replace"))
+        ]
+    return findings, seen
 
 
 SEARCH_COUNT = re.compile(r'id="search-(\w+)-title">[^<]+<span class="muted small">(\d+)')
@@ -190,7 +184,10 @@ def _search(client) -> list[str]:
         counts = dict(SEARCH_COUNT.findall(page.content.decode()))
         assert len(counts) == 4, "the results page shows a count per kind"
         counts |= {f"api {k}": str(v["count"]) for k, v in summary.json().items() if k != "query"}
-        counts |= {f"api list {k}": str(r.json()["count"]) for k, r in zip(SEARCH_LISTS, lists)}
+        counts |= {
+            f"api list {k}": str(r.json()["count"])
+            for k, r in zip(SEARCH_LISTS, lists, strict=True)
+        }
         findings += [f"search for {marker}: {k} counts {n}" for k, n in counts.items() if n != "0"]
     return findings
 

@@ -251,7 +251,8 @@ TARGETS = [
     (
         "search_pages",
         "lead",
-        lambda t: _web("okrs:search", t) + "?q=e&objectives_page=2&key_results_page=2&people_page=2",
+        lambda t: _web("okrs:search", t)
+        + "?q=e&objectives_page=2&key_results_page=2&people_page=2",
         {},
     ),
     ("search_dropdown", "member", lambda t: _web("okrs:search", t) + "?q=a", HX),

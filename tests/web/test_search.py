@@ -121,9 +121,7 @@ def test_the_htmx_answer_is_the_dropdown_of_listbox_options(org, client, company
     assert _page(client, _url(org, q="%20"), **HX) == ""
 
 
-def test_no_query_is_a_page_that_says_what_to_type_and_odd_input_is_harmless(
-    org, client, company
-):
+def test_no_query_is_a_page_that_says_what_to_type_and_odd_input_is_harmless(org, client, company):
     client.force_login(company.member.user)
     assert "Type part of a title" in _page(client, _url(org))
     long = _page(client, _url(org, q="d" * 500))

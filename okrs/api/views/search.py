@@ -52,9 +52,7 @@ class SearchEndpoint(OrganizationEndpoint):
         query = selectors.clean_query(self.request.query_params.get("q"))
         if not query:
             raise ValidationError({"q": ["Type something to search for."]})
-        return selectors.search(
-            organization=self.organization, viewer=self.membership, query=query
-        )
+        return selectors.search(organization=self.organization, viewer=self.membership, query=query)
 
 
 @extend_schema(tags=["search"])

@@ -28,6 +28,9 @@ from okrs.views.work.common import (
 
 # Wide and short: the chart spans the card; axis labels stay legible when scaled down.
 CHART_WIDTH, CHART_HEIGHT = 900, 260
+# The same chart drawn for a phone (about as wide as its screen, so the labels keep their
+# size): the page carries both and the stylesheet shows the one that fits.
+PHONE_CHART_WIDTH, PHONE_CHART_HEIGHT = 360, 240
 
 
 def get_kr(request: HttpRequest, key_result_id: int) -> KeyResult:
@@ -60,7 +63,13 @@ def initiatives_context(request: HttpRequest, kr: KeyResult, form=None) -> dict:
     }
 
 
-def _chart(request: HttpRequest, kr: KeyResult, check_ins: list):
+def _chart(
+    request: HttpRequest,
+    kr: KeyResult,
+    check_ins: list,
+    width: int = CHART_WIDTH,
+    height: int = CHART_HEIGHT,
+):
     cycle, tz = kr.objective.cycle, request.organization.tzinfo
     readings = [(timezone.localtime(ci.created_at, tz).date(), ci.value) for ci in check_ins]
     if not readings or min(d for d, _ in readings) > cycle.start_date:
@@ -72,8 +81,8 @@ def _chart(request: HttpRequest, kr: KeyResult, check_ins: list):
         target_value=kr.target_value,
         readings=readings,
         today=timezone.localdate(timezone=tz),
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
+        width=width,
+        height=height,
     )
 
 
@@ -93,6 +102,9 @@ def key_result_detail(request: HttpRequest, org_slug: str, key_result_id: int) -
         **initiatives_context(request, kr),
         "objective": kr.objective,
         "chart": _chart(request, kr, all_check_ins),
+        "phone_chart": _chart(
+            request, kr, all_check_ins, width=PHONE_CHART_WIDTH, height=PHONE_CHART_HEIGHT
+        ),
         "check_ins": paginate(request, all_check_ins, LONG_LIST_PAGE_SIZE, param="check_ins"),
         "risks": risks,
         "risk_form": RiskForm(organization=org, auto_id="id_risk_%s"),
