@@ -124,6 +124,14 @@
         choose(box, current);
       } else if (box.hasAttribute("data-multiple")) {
         event.preventDefault(); // Enter in the search box never submits half a choice
+      } else {
+        // The text box left its form (above), so Enter would do nothing: with the list
+        // closed it sends the form, as Enter in any other text field does.
+        const form = box.closest("form");
+        if (form) {
+          event.preventDefault();
+          form.requestSubmit ? form.requestSubmit() : form.submit();
+        }
       }
     } else if (event.key === "Escape") {
       if (!p.list.hidden) {

@@ -4,11 +4,11 @@ serious.
 For each role (admin, executive, champion, unit lead, plain member; and the pages before
 logging in) the crawl (tests/crawl.py) follows every link and htmx GET from My OKRs with the
 demo data and keeps the first page of each kind (view and query parameter names). Chromium
-then opens each page at 390 × 844 — `document.documentElement.scrollWidth` may not exceed
-the viewport (nothing scrolls sideways) — and runs axe-core (the copy axe-playwright-python
-ships) there and again at 1280 × 860 on the same page. A serious or critical violation fails
-the test; a moderate or minor one must be listed, with its reason, in docs/ui.md
-("Accessibility").
+then opens each page at 390 × 844: `document.documentElement.scrollWidth` may not exceed the
+viewport, and no box in it may scroll sideways either (a table cut off in its wrapper). It
+runs axe-core (the copy axe-playwright-python ships) there and again at 1280 × 860 on the
+same page. A serious or critical violation fails the test; a moderate or minor one must be
+listed, with its reason, in docs/ui.md ("Accessibility").
 """
 
 from __future__ import annotations
@@ -60,6 +60,11 @@ ANONYMOUS = (
 SERIOUS = ("serious", "critical")
 UI_DOC = Path(__file__).resolve().parents[2] / "docs" / "ui.md"
 AXE_RUN = "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)"
+# Boxes that scroll sideways inside the page (a table cut off in its wrapper counts too).
+SCROLLS_SIDEWAYS = """() => Array.from(document.querySelectorAll("body *")).filter((el) => {
+  const overflow = getComputedStyle(el).overflowX;
+  return (overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth + 1;
+}).map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""))"""
 # What htmx marks while a request or swap is in flight (sections with hx-trigger="load").
 IN_FLIGHT = ".htmx-request, .htmx-settling, .htmx-swapping"
 
@@ -105,6 +110,8 @@ def look_at(page, base: str, urls: list[tuple[str, int]]) -> Findings:
         wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if wide[0] > wide[1]:
             found.problems.append(f"{url} scrolls sideways on a phone: {wide[0]} > {wide[1]} px")
+        for box in page.evaluate(SCROLLS_SIDEWAYS):
+            found.problems.append(f"{url}: {box} scrolls sideways on a phone")
         _axe(page, url, "390 px", found, accepted)
         page.set_viewport_size(DESKTOP)
         _axe(page, url, "1280 px", found, accepted)

@@ -65,7 +65,7 @@ def test_unit_picker_filters_the_alignment_tree_by_keyboard(
     cascade(company, owner_company=executive)
     login("ceo@acme-s.example")
     page.goto(f"{live_server.url}/o/{org.slug}/alignment/")
-    unit = page.get_by_role("combobox", name="Unit")
+    unit = page.get_by_role("combobox", name="Unit", exact=True)
     unit.press_sequentially("plat")
     option = page.get_by_role("option", name=re.compile("Platform"))
     option.wait_for(state="visible")
