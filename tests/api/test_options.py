@@ -10,7 +10,12 @@ from tests.security.isolation import build_tenant, fill, org_routes
 pytestmark = pytest.mark.django_db
 
 # API routes that name no organization: the auth, "my organizations" and token endpoints.
-USER_ROUTES = ["/api/v1/auth/token/", "/api/v1/orgs/"]
+USER_ROUTES = [
+    "/api/v1/auth/token/",
+    "/api/v1/orgs/",
+    "/api/v1/tokens/",
+    "/api/v1/tokens/1/revoke/",
+]
 
 
 def _api_urls(tenant) -> list[str]:
