@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from tests.crawl import crawl, page_kinds
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # a crawl
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
