@@ -4,11 +4,13 @@ Plain Django, so anything may import it early."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import JsonResponse
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+_UNENCODABLE = re.compile("[\ud800-\udfff]")
 TYPE_BASE = "https://cairn.example/problems/"
 
 TITLES = {
@@ -41,6 +43,19 @@ SLUGS = {
 }
 
 
+def _encodable(value: Any) -> Any:
+    """Messages may quote what the client sent; a lone surrogate in them could not be encoded
+    as UTF-8 and would turn the 400 into a 500. Each becomes U+FFFD (the JSON parser refuses
+    them in bodies already; this holds for every other way a message can quote input)."""
+    if isinstance(value, str):
+        return _UNENCODABLE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_encodable(v) for v in value]
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    return value
+
+
 def problem_body(
     status_code: int, detail: str, *, errors: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -49,10 +64,10 @@ def problem_body(
         "type": TYPE_BASE + SLUGS.get(status_code, "error"),
         "title": TITLES.get(status_code, "Error"),
         "status": status_code,
-        "detail": detail,
+        "detail": _encodable(detail),
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = _encodable(errors)
     return body
 
 
