@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import zoneinfo
@@ -71,20 +72,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email.split("@")[0]
 
 
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    """The IANA zone names this machine knows (tzdata): the only names we ever open.
+    ZoneInfo turns a name into a file path, so anything else — a 400-character name, a path —
+    is refused before it gets there (it raised OSError: File name too long)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_timezone(value: str) -> None:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Paris).") from exc
+    if value in known_timezones():
+        return
+    if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
+        raise ValidationError(f"“{value}” is not a known time zone (e.g. Europe/Paris).")
+    raise ValidationError("That is not a known time zone (e.g. Europe/Paris).")
 
 
 def zone_for(name: str) -> tuple[zoneinfo.ZoneInfo, bool]:
     """The zone for a stored name and whether it was valid (an invalid name falls back to UTC,
     so a company stays on a schedule even if a bad value got past validation)."""
-    try:
-        return zoneinfo.ZoneInfo(name), True
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+    if name not in known_timezones():
         return zoneinfo.ZoneInfo("UTC"), False
+    return zoneinfo.ZoneInfo(name), True
 
 
 class Organization(models.Model):

@@ -1,5 +1,6 @@
 """Accounts models: email login, time zones, invitations, DB-level uniqueness."""
 
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import ApiToken, Organization, User, hash_token, validate_timezone
+from accounts.models import (
+    ApiToken,
+    Organization,
+    User,
+    hash_token,
+    validate_timezone,
+    zone_for,
+)
 from accounts.rules.lifecycle import invitation_is_pending
 from tests import factories
 
@@ -35,6 +43,17 @@ def test_timezone_validation_and_fallback(db):
         validate_timezone("Nowhere/Special")
     org = Organization(name="X", slug="x", timezone="Broken/Zone")
     assert str(org.tzinfo) == "UTC"
+
+
+@pytest.mark.parametrize(
+    "name", ["A" * 400, "../../etc/passwd", "/etc/localtime", "Europe/Berlin\x00", "", "\ud800"]
+)
+def test_a_time_zone_outside_the_known_list_is_a_clear_error_never_an_os_error(name):
+    """ZoneInfo opens a file named after the zone: a 400-character name raised OSError."""
+    with pytest.raises(ValidationError, match="not a known time zone"):
+        validate_timezone(name)
+    assert zone_for(name) == (zoneinfo.ZoneInfo("UTC"), False)
+    assert str(Organization(name="X", slug="x", timezone=name).tzinfo) == "UTC"
 
 
 def test_invitation_pending_states(org):
