@@ -28,12 +28,24 @@ def events_for_org(
     if person is not None:
         events = events.filter(Q(actor=person) | Q(user_id=person.user_id))
     zone = organization.tzinfo
-    if since is not None:
-        events = events.filter(created_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=zone))
-    if until is not None:
-        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    start = _midnight(since, zone) if since is not None else None
+    if start is not None:
+        events = events.filter(created_at__gte=start)
+    end = _midnight(until, zone, days_later=1) if until is not None else None
+    if end is not None:
         events = events.filter(created_at__lt=end)
     return events.order_by("-created_at", "-id")
+
+
+def _midnight(day: dt.date, zone, *, days_later: int = 0) -> dt.datetime | None:
+    """Midnight at the start of `day` (+ days) in `zone`, as UTC; None past either end of the
+    calendar (9999-12-31 + 1 day, midnight of year 1 east of UTC): the range is then open on
+    that side, which is what such a bound means."""
+    try:
+        local = dt.datetime.combine(day + dt.timedelta(days=days_later), dt.time.min, tzinfo=zone)
+        return local.astimezone(dt.UTC)
+    except OverflowError:
+        return None
 
 
 def member_choices(*, organization: Organization) -> QuerySet[Membership]:

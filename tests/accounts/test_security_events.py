@@ -445,3 +445,28 @@ def test_account_events_reach_every_organization_from_inside_one_tenants_wall(ki
     with tenant_context(other_org.pk):
         # … and other_org's is there, behind its own.
         assert SecurityEvent.objects.filter(kind=Kind.PASSWORD_CHANGED).count() == 1
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_ends_of_the_calendar_are_an_open_range_not_a_500(org, admin, client_for, zone):
+    """`until + 1 day` past 9999-12-31 (and midnight of year 1 east of UTC) overflowed."""
+    org.timezone = zone
+    org.save(update_fields=["timezone"])
+    event = security_events.record(Kind.LOGIN, organization_id=org.pk, actor=admin)
+    web, api = client_for(admin), _token_client(admin)
+    for params in (
+        {"until": "9999-12-31"},
+        {"since": "0001-01-01"},
+        {"since": "0001-01-01", "until": "9999-12-31"},
+        {"since": "9999-12-31"},
+        {"until": "0001-01-01"},
+    ):
+        page = web.get(_url(org), params)
+        assert page.status_code == 200, (params, page.status_code)
+        listed = api.get(_api(org), params)
+        assert listed.status_code == 200, (params, listed.content)
+        ids = [row["id"] for row in listed.json()["results"]]
+        open_ended = "9999" in params.get("until", "9999") and "0001" in params.get(
+            "since", "0001"
+        )
+        assert (event.pk in ids) == open_ended, params
