@@ -40,7 +40,9 @@ class UnitForm(forms.Form):
 
 class MemberForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
-    title = forms.CharField(max_length=120, required=False, label="Job title")
+    title = forms.CharField(
+        max_length=120, required=False, label="Job title", validators=[validate_single_line]
+    )
     unit = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, empty_label="—")
     reports_to = MemberChoiceField(
         queryset=Membership.objects.none(), required=False, label="Reports to", empty_label="—"

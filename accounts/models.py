@@ -214,7 +214,9 @@ class Membership(TenantModel):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
-    title = models.CharField("job title", max_length=120, blank=True)
+    title = models.CharField(
+        "job title", max_length=120, blank=True, validators=[validate_single_line]
+    )
     unit = models.ForeignKey(
         OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
@@ -292,7 +294,7 @@ class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the raw value is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
     prefix = models.CharField(max_length=12, help_text="First characters, to recognise it.")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

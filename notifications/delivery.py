@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organization
@@ -262,27 +262,41 @@ def _deliver_one(row, membership, content, opted_out, connection) -> str:
     if membership.pk in opted_out:
         finish(row, status=State.SKIPPED, reason="opted out of this email", notification=in_app)
         return "skipped"
-    message = emails.build_message(
-        organization=content.organization,
-        membership=membership,
-        kind=row.kind,
-        subject=subject,
-        context=context,
-        connection=connection,
-    )
     try:
+        message = emails.build_message(
+            organization=content.organization,
+            membership=membership,
+            kind=row.kind,
+            subject=subject,
+            context=context,
+            connection=connection,
+        )
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
         permanent = classify_smtp_error(exc)
         if permanent:
-            finish(row, status=State.FAILED, reason=permanent)
-            logger.warning("notification failed log=%s reason=%s", row.pk, permanent)
-            return "failed"
+            return _failed(row, permanent, in_app)
         row.reason = f"transient: {type(exc).__name__}: {exc}"[:255]
         row.save(update_fields=["reason", "updated_at"])
         raise TransientDeliveryError(row.reason) from exc
+    except DatabaseError:
+        raise  # the transaction is broken: nothing can be recorded here, the task retries
+    except Exception as exc:  # noqa: BLE001 — the message itself cannot be made or sent
+        # Not the mail server: a header the mail library refuses (BadHeaderError on an address
+        # with a line break), an encoding error… Retrying would fail the same way, so it is a
+        # permanent failure of this one email, with its traceback in the log.
+        logger.exception("notification email could not be built log=%s", row.pk)
+        return _failed(row, f"could not build the email: {type(exc).__name__}: {exc}", in_app)
     finish(row, status=State.SENT, notification=in_app)
     return "sent"
+
+
+def _failed(row: NotificationLog, reason: str, in_app: dict) -> str:
+    """A permanent failure of the email: logged on the row with its reason; the in-app
+    notification is written all the same (the email was only one of the two channels)."""
+    finish(row, status=State.FAILED, reason=reason, notification=in_app)
+    logger.warning("notification failed log=%s reason=%s", row.pk, reason)
+    return "failed"
 
 
 def fail_pending(*, organization: Organization, task_id: str, reason: str) -> int:

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Membership, Organization
+from accounts.validators import as_single_line
 from notifications.models import Kind
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -98,13 +99,18 @@ def links_for(*, organization: Organization, membership: Membership, kind: str) 
 def subject_for(
     kind: str, *, count: int = 0, week: str = "", author: str = "", title: str = ""
 ) -> str:
-    return SUBJECTS[kind].format(
-        count=count,
-        plural="" if count == 1 else "s",
-        verb="s" if count == 1 else "",
-        week=week,
-        author=author,
-        title=title if len(title) <= 80 else title[:79] + "…",
+    """The one place notification subjects are built: always one line (a title written
+    before the single-line rule, or any other quoted text, cannot break the header)."""
+    title = as_single_line(title)
+    return as_single_line(
+        SUBJECTS[kind].format(
+            count=count,
+            plural="" if count == 1 else "s",
+            verb="s" if count == 1 else "",
+            week=week,
+            author=as_single_line(author),
+            title=title if len(title) <= 80 else title[:79] + "…",
+        )
     )
 
 

@@ -13,6 +13,7 @@ from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
 from accounts.models import Membership, OrgUnit, TenantModel
+from accounts.validators import validate_single_line
 
 
 class Cycle(TenantModel):
@@ -21,7 +22,7 @@ class Cycle(TenantModel):
         ACTIVE = "active", "Active"
         CLOSED = "closed", "Closed"
 
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
     start_date = models.DateField()
     end_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
@@ -107,7 +108,7 @@ class Objective(TenantModel, TreeNode):
         OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="objectives"
     )
     owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="objectives")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
@@ -180,7 +181,7 @@ class KeyResult(TenantModel):
     contributors = models.ManyToManyField(
         Membership, through="KeyResultContributor", related_name="contributed_key_results"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     metric_type = models.CharField(
         max_length=12, choices=MetricType.choices, default=MetricType.INCREASE_TO
     )
@@ -188,7 +189,12 @@ class KeyResult(TenantModel):
     target_value = models.DecimalField(max_digits=18, decimal_places=4, default=1)
     current_value = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.COUNT)
-    unit_label = models.CharField(max_length=20, blank=True, help_text="e.g. EUR, NPS, tickets")
+    unit_label = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="e.g. EUR, NPS, tickets",
+        validators=[validate_single_line],
+    )
     weight = models.DecimalField(
         max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
     )
@@ -295,7 +301,7 @@ class Initiative(TenantModel):
         DONE = "done", "Done"
 
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="initiatives")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     assignee = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives"
     )

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.api.fields import OrgScopedPrimaryKeyRelatedField
 from accounts.models import Invitation, Membership, Organization, OrgUnit, Role
 from accounts.services.members import SETTINGS_FIELDS
+from accounts.validators import validate_single_line
 
 
 class StrictSerializerMixin:
@@ -30,7 +31,10 @@ class TokenObtainSerializer(StrictSerializerMixin, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=256, trim_whitespace=False)
     name = serializers.CharField(
-        max_length=80, required=False, help_text="Label for the new token (default: “API”)."
+        max_length=80,
+        required=False,
+        help_text="Label for the new token (default: “API”).",
+        validators=[validate_single_line],
     )
 
 
@@ -76,7 +80,9 @@ class MembershipUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
     """What an admin may change about a member (all optional; PUT and PATCH alike)."""
 
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    title = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, validators=[validate_single_line]
+    )
     unit = OrgScopedPrimaryKeyRelatedField(OrgUnit, required=False, allow_null=True)
     reports_to = OrgScopedPrimaryKeyRelatedField(Membership, required=False, allow_null=True)
     is_active = serializers.BooleanField(
@@ -96,7 +102,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 class OrgUnitWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     """Create or change a unit (admins). On a change, only the fields sent are touched."""
 
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, validators=[validate_single_line])
     kind = serializers.ChoiceField(choices=OrgUnit.Kind.choices, required=False)
     parent = OrgScopedPrimaryKeyRelatedField(
         OrgUnit, required=False, allow_null=True, help_text="Unit id; null = top level."

@@ -29,7 +29,7 @@ from accounts.rules.policy import require_admin
 from accounts.rules.tenancy import require_same_org
 from accounts.selectors import account_exists
 from accounts.services import security_events
-from accounts.validators import clean_single_line
+from accounts.validators import as_single_line, clean_single_line
 from okr_project.queue import enqueue_on_commit
 
 INVITATION_DAYS = 14
@@ -81,7 +81,7 @@ def send_invitation_email(invitation: Invitation, raw_token: str) -> None:
         "url": invitation_url(raw_token),
         "days": INVITATION_DAYS,
     }
-    subject = f"You are invited to {invitation.organization.name} on Cairn"
+    subject = as_single_line(f"You are invited to {invitation.organization.name} on Cairn")
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("email/accounts/invitation.txt", context),

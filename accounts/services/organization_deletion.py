@@ -35,6 +35,7 @@ from accounts.models import Membership, Organization, Role, SecurityEvent
 from accounts.rls import tenant_context
 from accounts.rules.policy import require_admin
 from accounts.services import security_events
+from accounts.validators import as_single_line
 from okr_project.queue import enqueue_on_commit
 
 logger = logging.getLogger("cairn.accounts")
@@ -154,6 +155,7 @@ def send_deletion_notice(admin: Membership, what: str) -> None:
         subject = f"{organization.name} is scheduled for deletion on Cairn"
     else:
         subject = f"The deletion of {organization.name} was cancelled"
+    subject = as_single_line(subject)
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("email/accounts/organization_deletion.txt", context),

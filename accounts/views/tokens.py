@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import api_tokens_for_user, get_api_token
 from accounts.services.tokens import create_api_token, revoke_api_token
+from accounts.validators import validate_single_line
 from okr_project.web import paginate
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"
@@ -22,6 +23,7 @@ class TokenForm(forms.Form):
         label="Token name",
         max_length=80,
         help_text="What will use it, e.g. “BI export” or “Laptop script”.",
+        validators=[validate_single_line],
     )
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.validators import validate_single_line
 from okrs.forms.base import MemberChoiceField, StyledForm, members_of
 from okrs.models import Initiative, Risk
 from okrs.rules import limits
 
 
 class InitiativeForm(StyledForm):
-    title = forms.CharField(label="Initiative", max_length=limits.TITLE)
+    title = forms.CharField(
+        label="Initiative", max_length=limits.TITLE, validators=[validate_single_line]
+    )
     assignee = MemberChoiceField(label="Assignee", queryset=None, required=False)
     due_date = forms.DateField(
         label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.validators import validate_single_line
 from okrs.forms.base import MemberChoiceField, MembersChoiceField, StyledForm, members_of
 from okrs.models import KeyResult
 from okrs.rules import limits
 
 
 class KeyResultForm(StyledForm):
-    title = forms.CharField(label="Title", max_length=limits.TITLE)
+    title = forms.CharField(
+        label="Title", max_length=limits.TITLE, validators=[validate_single_line]
+    )
     owner = MemberChoiceField(label="Owner", queryset=None)
     metric_type = forms.ChoiceField(label="Metric", choices=KeyResult.MetricType.choices)
     start_value = forms.DecimalField(
@@ -24,7 +27,9 @@ class KeyResultForm(StyledForm):
         help_text="For a milestone use 1 (done).",
     )
     unit = forms.ChoiceField(label="Unit", choices=KeyResult.Unit.choices, initial="count")
-    unit_label = forms.CharField(label="Unit label", max_length=20, required=False)
+    unit_label = forms.CharField(
+        label="Unit label", max_length=20, required=False, validators=[validate_single_line]
+    )
     weight = forms.DecimalField(
         label="Weight", max_digits=6, decimal_places=2, min_value=0, initial=1
     )

@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.validators import validate_single_line
 from okrs import selectors
 from okrs.forms.base import (
     MemberChoiceField,
@@ -48,7 +49,9 @@ class ObjectiveChoiceField(forms.ModelChoiceField):
 
 
 class ObjectiveForm(StyledForm):
-    title = forms.CharField(label="Title", max_length=limits.TITLE)
+    title = forms.CharField(
+        label="Title", max_length=limits.TITLE, validators=[validate_single_line]
+    )
     description = forms.CharField(
         label="Description",
         required=False,

@@ -10,12 +10,18 @@ from __future__ import annotations
 from django import forms
 
 from accounts.fields import MemberChoiceField, UnitChoiceField
+from accounts.validators import validate_single_line
 from okrs.models import Cycle, Status
 from okrs.rules import limits
 
 
 class CycleForm(forms.Form):
-    name = forms.CharField(max_length=80, label="Name", help_text="e.g. “Q1 2027”")
+    name = forms.CharField(
+        max_length=80,
+        label="Name",
+        help_text="e.g. “Q1 2027”",
+        validators=[validate_single_line],
+    )
     start_date = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label="End date", widget=forms.DateInput(attrs={"type": "date"}))
 

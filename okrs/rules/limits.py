@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from accounts.validators import clean_single_line
+
 TITLE = 200  # objectives, key results, initiatives (the columns are CharField(200))
 DESCRIPTION = 5_000  # an objective's description
 RETROSPECTIVE = 10_000  # an objective's end-of-cycle retrospective
@@ -24,10 +26,15 @@ def too_long(limit: int) -> str:
     return f"Keep this under {limit:,} characters."
 
 
-def clean_text(value: Any, field: str, *, limit: int, required: bool = False) -> str:
-    """`value` as stripped text, or a field error when it is missing (if required) or longer
-    than `limit` characters."""
+def clean_text(
+    value: Any, field: str, *, limit: int, required: bool = False, single_line: bool = False
+) -> str:
+    """`value` as stripped text, or a field error when it is missing (if required), longer
+    than `limit` characters or, for a `single_line` field (titles, names: they end up in email
+    subjects), holds a control character (`accounts.validators`, the one rule)."""
     text = str(value or "").strip()
+    if single_line:
+        text = clean_single_line(text, field=field)
     if required and not text:
         raise ValidationError({field: "This field is required."})
     if len(text) > limit:

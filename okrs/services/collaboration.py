@@ -29,8 +29,8 @@ def _kr_with_context(key_result: KeyResult) -> KeyResult:
     )
 
 
-def _text(value: Any, field: str, *, required: bool, limit: int) -> str:
-    return limits.clean_text(value, field, required=required, limit=limit)
+def _text(value: Any, field: str, *, required: bool, limit: int, single_line=False) -> str:
+    return limits.clean_text(value, field, required=required, limit=limit, single_line=single_line)
 
 
 def _choice(value: Any, choices, field: str):
@@ -46,7 +46,9 @@ INITIATIVE_FIELDS = ("title", "assignee", "status", "due_date")
 
 
 def _clean_initiative(initiative: Initiative) -> None:
-    initiative.title = _text(initiative.title, "title", required=True, limit=limits.TITLE)
+    initiative.title = _text(
+        initiative.title, "title", required=True, limit=limits.TITLE, single_line=True
+    )
     initiative.status = _choice(initiative.status, Initiative.State, "status")
     if initiative.assignee is not None:
         ensure_active_member(initiative.organization_id, initiative.assignee, field="assignee")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from accounts.models import Membership, Organization
+from accounts.validators import clean_single_line
 from okrs.models import AuditEntry, Cycle, KeyResult, Objective
 from okrs.rules import policy
 from okrs.services._common import audit, diff, ensure_open, reject_unknown, snapshot
@@ -66,7 +67,7 @@ def _check_no_overlapping_active(cycle: Cycle) -> None:
 
 
 def _validate(cycle: Cycle) -> None:
-    cycle.name = (cycle.name or "").strip()
+    cycle.name = clean_single_line(cycle.name, field="name")
     if not cycle.name:
         raise ValidationError({"name": "Give the cycle a name, e.g. “Q1 2027”."})
     if len(cycle.name) > 80:

@@ -150,7 +150,9 @@ def _check_parent_visible(actor: Membership, parent: Objective | None) -> None:
 
 def _validate(objective: Objective) -> None:
     org_id = objective.organization_id
-    objective.title = limits.clean_text(objective.title, "title", limit=limits.TITLE)
+    objective.title = limits.clean_text(
+        objective.title, "title", limit=limits.TITLE, single_line=True
+    )
     objective.description = limits.clean_text(
         objective.description, "description", limit=limits.DESCRIPTION
     )

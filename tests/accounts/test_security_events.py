@@ -466,7 +466,5 @@ def test_the_ends_of_the_calendar_are_an_open_range_not_a_500(org, admin, client
         listed = api.get(_api(org), params)
         assert listed.status_code == 200, (params, listed.content)
         ids = [row["id"] for row in listed.json()["results"]]
-        open_ended = "9999" in params.get("until", "9999") and "0001" in params.get(
-            "since", "0001"
-        )
+        open_ended = "9999" in params.get("until", "9999") and "0001" in params.get("since", "0001")
         assert (event.pk in ids) == open_ended, params
