@@ -1,4 +1,10 @@
-"""django-filter filtersets for the OKR lists (ids are always resolved inside the org)."""
+"""django-filter filtersets for the OKR lists (ids are always resolved inside the org).
+
+An id filter's choices are the rows the caller could open: another organization's id, an
+unknown id, a trashed one and a private objective (or its key result) the caller may not open
+all answer the same 400 ("Select a valid choice"), so a filter never confirms that a hidden
+row exists (the visibility rule: `okrs.rules.visibility`).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +14,27 @@ from django.utils import timezone
 
 from accounts.models import Membership, OrgUnit
 from okrs.models import Comment, Cycle, Initiative, KeyResult, Level, Objective, Risk, Status
-from okrs.rules import attention
+from okrs.rules import attention, visibility
+
+# Rows a viewer may open, beyond being in the organization (the visibility rule).
+_VISIBLE = {
+    Objective: visibility.visible_objectives_q,
+    KeyResult: visibility.visible_key_results_q,
+}
 
 
 def _org_queryset(model):
-    """Choices for an id filter: only rows of the request's organization."""
+    """Choices for an id filter: only rows of the request's organization, and for objectives
+    and key results only those the caller may open."""
 
     def queryset(request):
         organization = getattr(request, "organization", None)
         if organization is None:
             return model.objects.none()
-        return model.objects.filter(organization=organization)
+        rows = model.objects.filter(organization=organization)
+        if model in _VISIBLE:
+            rows = rows.filter(_VISIBLE[model](getattr(request, "membership", None)))
+        return rows
 
     return queryset
 

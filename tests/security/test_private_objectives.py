@@ -230,3 +230,44 @@ def test_the_owner_finds_every_marker_so_the_probes_can_fail(company, client):
     assert any("ZEBRASECRET: objectives counts 1" in f for f in searched)
     assert any("QUOKKAHIDDEN: api list key-results counts 1" in f for f in searched)
     assert "ZEBRASECRET" in _emails_for(company, owner)
+
+
+# List filters naming an objective or key result by id: (list path, parameter, which row).
+ID_FILTERS = [
+    ("comments/", "objective", "objective"),
+    ("comments/", "key_result", "key_result"),
+    ("key-results/", "objective", "objective"),
+    ("objectives/", "parent", "objective"),
+    ("initiatives/", "key_result", "key_result"),
+    ("risks/", "key_result", "key_result"),
+]
+
+
+def _filtered(client, path: str, param: str, value) -> tuple[int, dict]:
+    response = client.get(f"/api/v1/orgs/private-co/{path}", {param: value})
+    return response.status_code, response.json()
+
+
+@pytest.mark.parametrize("who", ["bystander", "champion"])
+def test_an_api_filter_answers_a_private_id_exactly_like_an_unknown_one(company, client, who):
+    """`comments/?objective=<private id>` answered 200 {"count": 0} where an unknown id
+    answered 400: the difference confirmed that the private objective exists."""
+    client.force_login(company[who].user)
+    private = company["private"]
+    for path, param, row in ID_FILTERS:
+        hidden = getattr(private, row).pk
+        unknown = hidden + 10_000
+        assert _filtered(client, path, param, hidden) == _filtered(client, path, param, unknown), (
+            path,
+            param,
+        )
+        status, body = _filtered(client, path, param, hidden)
+        assert status == 400 and not _leaks(str(body)), (path, param, status)
+
+
+def test_the_owner_filters_by_the_private_objective(company, client):
+    client.force_login(company["owner"].user)
+    private = company["private"]
+    for path, param, row in ID_FILTERS:
+        status, body = _filtered(client, path, param, getattr(private, row).pk)
+        assert status == 200, (path, param, body)
