@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.models import normalize_email
 from okr_project.problems import problem_json
 
 LOCKOUT_MESSAGE = (
@@ -52,7 +53,7 @@ def username_from_request(request: HttpRequest, credentials: dict | None) -> str
     if not isinstance(value, str):
         return None
     # Stored in the attempts table: no control characters (PostgreSQL refuses NUL).
-    return _CONTROL.sub("", value).strip().lower()[:254] or None
+    return normalize_email(_CONTROL.sub("", value))[:254] or None
 
 
 def cooloff_minutes() -> int:
@@ -73,7 +74,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
 
 
 def _reset_keys(request: HttpRequest, email: str) -> list[str]:
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    digest = hashlib.sha256(normalize_email(email).encode()).hexdigest()
     return [f"pwreset:ip:{client_ip(request)}", f"pwreset:email:{digest}"]
 
 

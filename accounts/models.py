@@ -17,13 +17,23 @@ from tree_queries.models import TreeNode
 from accounts.validators import validate_single_line
 
 
+def normalize_email(value: str) -> str:
+    """The one form of an email address Cairn stores and looks up: trimmed, lower case. Account
+    creation and every login path (web form, admin, API token endpoint, all through
+    `get_by_natural_key`) use it, so `Kim@Example.COM` is the same person everywhere."""
+    return (value or "").strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(**{self.model.USERNAME_FIELD: normalize_email(username)})
 
     def _create(self, email: str, password: str | None, **extra) -> User:
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

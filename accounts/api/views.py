@@ -54,9 +54,7 @@ class TokenObtainView(generics.GenericAPIView):
         data = serializer.validated_data
         # The Django request, not DRF's wrapper: the lockout (django-axes) marks it, and its
         # middleware turns a lockout into a 429 with the same message as the login page.
-        user = authenticate(
-            request._request, email=data["email"].lower(), password=data["password"]
-        )
+        user = authenticate(request._request, email=data["email"], password=data["password"])
         if user is None or not user.is_active:
             raise ValidationError({"non_field_errors": ["Email or password is wrong."]})
         security_events.record_for_user(

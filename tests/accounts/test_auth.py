@@ -5,6 +5,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import User
 from tests import factories
 
 
@@ -22,6 +23,23 @@ def test_login_with_email_and_logout(db, client):
     assert response.status_code == 302
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_an_email_in_other_case_or_with_spaces_logs_in_on_the_web_and_the_api(db, client):
+    """Web login compared the stored (lower-case) email exactly, the API lower-cased it
+    first: `Kim@Example.COM` failed on the page and worked on the API. One normalisation
+    (`accounts.models.normalize_email`) now serves both, and account creation."""
+    factories.UserFactory(email="kim@example.com")
+    for typed in ("Kim@Example.COM", "  KIM@EXAMPLE.COM "):
+        page = client.post(reverse("accounts:login"), {"username": typed, "password": "pw"})
+        assert page.status_code == 302, typed
+        client.post(reverse("accounts:logout"))
+        api = client.post(
+            "/api/v1/auth/token/", {"email": typed.strip(), "password": "pw"},
+            content_type="application/json",
+        )  # fmt: skip
+        assert api.status_code == 201, (typed, api.content)
+    assert User.objects.create_user(" Ana@Example.ORG ", "pw").email == "ana@example.org"
 
 
 def test_wrong_password_shows_error(db, client):
