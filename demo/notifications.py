@@ -48,7 +48,8 @@ DEMO = [
 
 
 def seed_notifications(organization: Organization) -> int:
-    """Idempotent: a notification with the same recipient, kind and title is not duplicated."""
+    """Idempotent: no demo notification is added where one with the same recipient, kind and
+    title exists (the demo's own from an earlier run, or one the app wrote since)."""
     created = 0
     by_local = {
         m.user.email.split("@")[0]: m
@@ -59,12 +60,20 @@ def seed_notifications(organization: Organization) -> int:
             membership = by_local.get(local)
             if membership is None:
                 continue
-            _, was_created = Notification.objects.get_or_create(
+            # exists(), not get_or_create: the app itself writes notifications with the same
+            # recipient, kind and title (a weekly reminder), so there may be several.
+            demo = Notification.objects.filter(
+                organization=organization, recipient=membership, kind=kind, title=title
+            )
+            if demo.exists():
+                continue
+            Notification.objects.create(
                 organization=organization,
                 recipient=membership,
                 kind=kind,
                 title=title,
-                defaults={"body": body, "url": f"/o/{organization.slug}/"},
+                body=body,
+                url=f"/o/{organization.slug}/",
             )
-            created += int(was_created)
+            created += 1
     return created
