@@ -273,6 +273,7 @@ class Command(BaseCommand):
             ALLOWED_HOSTS=HOST,
             LOG_LEVEL="WARNING",
             EMAIL_URL="dummymail://",  # mentions in check-in notes are composed, not printed
+            GUNICORN_ACCESS_LOG="",  # thousands of timed requests: no access log
         )
         env.pop("CELERY_BROKER_URL", None)  # check-in side effects run in-process (eager)
         return env
@@ -281,6 +282,8 @@ class Command(BaseCommand):
         gunicorn = Path(sys.executable).with_name("gunicorn")
         command = [
             str(gunicorn),
+            "--config",
+            "gunicorn.conf.py",  # the production limits; the options below override the rest
             "devtools.bench_wsgi:application",
             "--bind",
             f"{HOST}:{port}",
