@@ -19,3 +19,15 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it of
 limit_request_line = 8190  # gunicorn's maximum (default 4094)
 limit_request_field_size = 8190  # one header (the default)
 limit_request_fields = 100  # headers per request (the default)
+
+
+def on_starting(server):
+    """Before any worker starts: in production, refuse to serve as a database role that skips
+    row-level security (accounts/checks.py; CAIRN_ALLOW_RLS_BYPASS=1 overrides, loudly)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okr_project.settings")
+    import django
+
+    django.setup()
+    from accounts.checks import enforce_at_startup
+
+    enforce_at_startup()

@@ -22,6 +22,7 @@ from psycopg import errors
 
 from accounts.models import Organization, TenantModel
 from accounts.rls import POLICY, SETTING, current_tenant, tenant_context, tenant_scoped
+from devtools.roles import ensure_plain_role
 from notifications import tasks
 from okrs.models import Objective
 from tests import factories
@@ -89,20 +90,8 @@ def probe_role(django_db_setup, django_db_blocker) -> str:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has no roles")
     with django_db_blocker.unblock(), psycopg.connect(**_conninfo(), autocommit=True) as admin:
-        admin.execute(
-            f"""
-            DO $$ BEGIN
-              CREATE ROLE {PROBE} LOGIN NOSUPERUSER NOBYPASSRLS;
-            EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-            END $$
-            """
-        )
-        admin.execute(f"ALTER ROLE {PROBE} NOSUPERUSER NOBYPASSRLS")
-        admin.execute(f"GRANT USAGE ON SCHEMA public TO {PROBE}")
-        admin.execute(
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {PROBE}"
-        )
-        admin.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {PROBE}")
+        # The production grants (deploy/postgres/runtime-grants.psql), as `make bench` uses.
+        ensure_plain_role(admin.cursor(), PROBE, owner=_conninfo()["user"])
     return PROBE
 
 

@@ -237,28 +237,19 @@ class Command(BaseCommand):
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
 
     def _plain_role_url(self, role: str) -> str:
-        """Serve as a plain role (NOSUPERUSER NOBYPASSRLS, the grants of docs/operations.md),
-        so the figures include the row-level security policy exactly as production pays it:
-        a superuser, which `make bench` migrates and seeds as, would skip the wall."""
+        """Serve as a plain role (NOSUPERUSER NOBYPASSRLS, the production grants of
+        deploy/postgres/runtime-grants.psql), so the figures include the row-level security
+        policy exactly as production pays it: a superuser, which `make bench` migrates and
+        seeds as, would skip the wall (and production refuses to start as one)."""
         from urllib.parse import urlsplit, urlunsplit
 
-        from psycopg import sql
+        from devtools.roles import ensure_plain_role
 
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
             raise CommandError(f"--app-role: {role!r} is not a plain lower-case role name.")
-        name = sql.Identifier(role)
         with connection.cursor() as cursor:
-            raw = connection.connection  # psycopg's own, to quote the identifier
-            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE ROLE {} LOGIN").format(name).as_string(raw))
-            for statement in (
-                "ALTER ROLE {} NOSUPERUSER NOBYPASSRLS",
-                "GRANT USAGE ON SCHEMA public TO {}",
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
-                "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}",
-            ):
-                cursor.execute(sql.SQL(statement).format(name).as_string(raw))
+            cursor.execute("SELECT current_user")
+            ensure_plain_role(cursor, role, owner=cursor.fetchone()[0])
         parts = urlsplit(os.environ["DATABASE_URL"])
         netloc = f"{role}@{parts.hostname or HOST}:{parts.port or 5432}"
         self.served_as = role
