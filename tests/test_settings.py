@@ -35,6 +35,7 @@ PROD = {
     "SECRET_KEY": secrets.token_urlsafe(60),
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cairn_settings_check",
     "ALLOWED_HOSTS": "cairn.example",
+    "NUM_PROXIES": "1",  # behind the TLS proxy docs/operations.md prescribes
 }
 
 
@@ -42,6 +43,14 @@ PROD = {
 def test_production_deploy_check_is_clean():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PROD)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_deploy_check_warns_when_production_counts_no_proxy():
+    """Production trusts X-Forwarded-Proto, so it sits behind a proxy; with NUM_PROXIES=0
+    every client has the proxy's address: lockouts and reset limits are shared by all."""
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **{**PROD, "NUM_PROXIES": "0"})
+    assert result.returncode != 0
+    assert "accounts.W002" in result.stderr
 
 
 @pytest.mark.parametrize(

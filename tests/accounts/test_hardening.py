@@ -107,7 +107,7 @@ def test_a_legacy_multiline_org_name_never_breaks_the_invite(
     # The subject is made one line where it is built: the mail goes out, with no Bcc header.
     (message,) = mail.outbox
     assert message.subject == "You are invited to Acme Bcc: victim@example.com on Cairn"
-    assert "Bcc" not in message.message().keys()
+    assert "Bcc" not in message.message()
 
 
 class RefusingSMTPBackend(BaseEmailBackend):

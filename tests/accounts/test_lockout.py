@@ -124,3 +124,45 @@ def test_password_reset_requests_are_limited_per_client_without_enumeration(clie
     assert _page(known, "kim@example.com") == _page(unknown, "ghost@example.com")
     assert mail.outbox == []
     assert _reset(client, "kim@example.com", ip="192.0.2.9").status_code == 302
+
+
+# --- behind the TLS proxy docs/operations.md prescribes ------------------------------------
+
+PROXY = "10.0.0.2"  # every request reaches the app from the proxy's address
+
+
+def _via_proxy(client, path, data, client_ip):
+    return client.post(path, data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_ip)
+
+
+def test_behind_a_counted_proxy_a_stranger_cannot_lock_a_colleague_out(client, kim, settings):
+    settings.NUM_PROXIES = 1
+    wrong = {"username": "kim@example.com", "password": "wrong"}
+    for _ in range(3):
+        _via_proxy(client, LOGIN, wrong, "203.0.113.66")
+    assert _via_proxy(client, LOGIN, wrong, "203.0.113.66").status_code == 429
+    right = {"username": "kim@example.com", "password": "pw"}
+    assert _via_proxy(client, LOGIN, right, "198.51.100.7").status_code == 302
+
+
+def test_behind_a_counted_proxy_the_reset_limit_stays_per_client(client, kim, settings):
+    settings.NUM_PROXIES = 1
+    settings.PASSWORD_RESET_RATE = 2
+    path = reverse("accounts:password_reset")
+    for email in ("a@example.com", "b@example.com"):
+        assert _via_proxy(client, path, {"email": email}, "203.0.113.66").status_code == 302
+    assert _via_proxy(client, path, {"email": "c@example.com"}, "203.0.113.66").status_code == 429
+    assert _via_proxy(client, path, {"email": "kim@example.com"}, "198.51.100.7").status_code == 302
+
+
+def test_with_the_proxy_uncounted_everyone_shares_one_client_which_the_deploy_check_flags(
+    client, kim, settings
+):
+    """NUM_PROXIES=0 behind a proxy: every client is the proxy, so one stranger's failures lock
+    kim out everywhere. `accounts.W002` (tests/test_settings.py) warns about exactly this."""
+    settings.NUM_PROXIES = 0
+    wrong = {"username": "kim@example.com", "password": "wrong"}
+    for _ in range(3):
+        _via_proxy(client, LOGIN, wrong, "203.0.113.66")
+    right = {"username": "kim@example.com", "password": "pw"}
+    assert _via_proxy(client, LOGIN, right, "198.51.100.7").status_code == 429

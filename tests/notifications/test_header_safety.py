@@ -3,9 +3,10 @@
 A title with CR/LF was saved (201), then every mention and comment email about it raised
 BadHeaderError while its subject was built: the comment answered 500 in eager mode, the log row
 stayed `pending`, and no in-app notification was written (with a worker: both lost silently).
-Now single-line fields refuse control characters on every path (tests/security/test_single_line_fields.py),
-subjects are made one line where they are built, and a delivery failure that retrying cannot
-fix is logged as failed with its reason while the in-app notification is still written.
+Now single-line fields refuse control characters on every path
+(tests/security/test_single_line_fields.py), subjects are made one line where they are
+built, and a delivery failure that retrying cannot fix is logged as failed with its reason
+while the in-app notification is still written.
 """
 
 from __future__ import annotations
