@@ -93,9 +93,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# Persistent connections (a new PostgreSQL connection costs more than most of our pages'
-# queries); a health check before reuse drops a connection the server has closed.
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# Persistent connections in production only: gunicorn's fixed workers each keep one (a new
+# PostgreSQL connection costs more than most of our pages' queries). Elsewhere 0: runserver
+# serves every request in a new thread, and a persistent connection per thread outlived it
+# (one dev server held 83 of PostgreSQL's 100). A health check before reuse drops a
+# connection the server has closed.
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if IS_PRODUCTION else 0)
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Short OLTP queries: PostgreSQL's JIT costs more to compile them than they take to run

@@ -87,3 +87,12 @@ def test_docker_compose_declares_every_service_with_a_healthcheck():
     for name in ("web", "worker", "beat", "postgres", "redis"):
         assert name in services, name
         assert "healthcheck" in services[name], f"{name} has no healthcheck"
+
+
+@pytest.mark.parametrize(("cairn_env", "expected"), [("production", "60"), ("development", "0")])
+def test_connections_persist_in_production_only(cairn_env, expected):
+    env = {**PROD, "CAIRN_ENV": cairn_env}
+    env.pop("CONN_MAX_AGE", None)
+    code = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    result = _manage("shell", "-c", code, **env)
+    assert result.stdout.split()[-1:] == [expected], result.stderr
