@@ -12,6 +12,10 @@ nobody used before, open My OKRs again. Afterwards it counts, in the database:
 
 It prints p50/p95 per kind of request and writes the figures to docs/reliability.md.
 Bounded: a fixed number of users, a fixed duration, one request at a time per user.
+
+gunicorn connects as a plain role (NOSUPERUSER NOBYPASSRLS, the production grants), as
+`make bench` does: row-level security applies exactly as in production, and production's
+start-up check (accounts/checks.py) would refuse a superuser anyway.
 """
 
 from __future__ import annotations
@@ -55,6 +59,11 @@ class Command(BaseCommand):
             "--employees", type=int, default=int(os.environ.get("BENCH_EMPLOYEES", 10000))
         )
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--app-role",
+            default=os.environ.get("BENCH_APP_ROLE", "cairn_bench_app"),
+            help="plain PostgreSQL role gunicorn connects as (the one `make bench` uses)",
+        )
         parser.add_argument("--write", default="", help="replace the figures in this file")
 
     def handle(self, *args, **opts):
@@ -68,6 +77,8 @@ class Command(BaseCommand):
             call_command("seed_demo", employees=opts["employees"], stdout=self.stdout)
         owners = self._owners(opts["users"])
         env = bench._production_env()
+        env["DATABASE_URL"] = bench._plain_role_url(opts["app_role"])
+        self.served_as = opts["app_role"]
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=settings.BASE_DIR, env=env, check=True,
@@ -180,7 +191,8 @@ class Command(BaseCommand):
         lines = [
             f"{len(owners)} owners of `{BENCH_SLUG}` for {opts['seconds']:.0f} s against "
             f"gunicorn ({opts['workers']} workers, production settings) and PostgreSQL on "
-            f"127.0.0.1, {time.strftime('%Y-%m-%d')}.",
+            f"127.0.0.1, served as the plain role `{self.served_as}` (NOSUPERUSER NOBYPASSRLS: "
+            f"row-level security applies), {time.strftime('%Y-%m-%d')}.",
             "",
             "| request | count | p50 ms | p95 ms |",
             "|---|---:|---:|---:|",
