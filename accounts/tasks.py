@@ -93,3 +93,20 @@ def purge_organizations(now: str | None = None) -> dict[str, int]:
         result["security_events"],
     )
     return result
+
+
+@shared_task(
+    name="accounts.tasks.send_password_reset",
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=6,
+)
+def send_password_reset(email: str) -> None:
+    """Email a password reset link if `email` has an account (queued for every address alike,
+    so the request takes the same time either way; accounts/services/password_reset.py)."""
+    from accounts.services.password_reset import send_password_reset_email
+
+    send_password_reset_email(email=email)

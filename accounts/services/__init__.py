@@ -24,6 +24,7 @@ from accounts.services.members import (
     update_organization_settings,
     update_profile,
 )
+from accounts.services.password_reset import request_password_reset
 from accounts.services.units import (
     create_unit,
     delete_unit,
@@ -37,6 +38,7 @@ __all__ = [
     "INVITATION_DAYS",
     "InvitationListChanged",
     "accept_invitation",
+    "request_password_reset",
     "create_unit",
     "deactivate_member",
     "delete_unit",

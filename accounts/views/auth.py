@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -29,23 +28,23 @@ RESET_LIMIT_MESSAGE = (
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's view; the emailed link is built from SITE_URL, read when the mail is sent.
+    """Django's form and pages; the mail itself is sent by a task, for known and unknown
+    addresses alike, so the request does the same work either way
+    (accounts/services/password_reset.py).
 
     Requests are limited per client IP and per email (`accounts.lockout`); past the limit
     the form says so, for known and unknown addresses alike, and sends nothing.
     """
 
-    html_email_template_name = "registration/password_reset_email.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+        email = form.cleaned_data["email"]
+        if not password_reset_allowed(self.request, email):
             form.add_error(None, RESET_LIMIT_MESSAGE)
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
+        services.request_password_reset(email=email)
+        return redirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

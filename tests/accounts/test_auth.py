@@ -51,10 +51,13 @@ def test_wrong_password_shows_error(db, client):
     assert "correct email address and password" in response.content.decode()
 
 
-def test_password_reset_email_and_new_password(db, client, settings):
+def test_password_reset_email_and_new_password(
+    db, client, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = "https://cairn.example.org"
     user = factories.UserFactory(email="kim@example.com", full_name="Kim Lee")
-    response = client.post(reverse("accounts:password_reset"), {"email": "kim@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):  # the mail is queued on commit
+        response = client.post(reverse("accounts:password_reset"), {"email": "kim@example.com"})
     assert response.status_code == 302
     [message] = mail.outbox
     assert message.subject == "Reset your Cairn password"

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 
 from accounts.views.auth import RESET_LIMIT_MESSAGE
@@ -102,7 +103,9 @@ def test_session_key_rotates_on_login(client, kim):
 
 
 def _reset(client, email, ip="198.51.100.1"):
-    return client.post(reverse("accounts:password_reset"), {"email": email}, REMOTE_ADDR=ip)
+    # The reset mail is queued on commit: run the hook as a real commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("accounts:password_reset"), {"email": email}, REMOTE_ADDR=ip)
 
 
 def test_password_reset_requests_are_limited_per_email(client, kim, settings):
