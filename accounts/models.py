@@ -294,10 +294,18 @@ class Invitation(TenantModel):
 
     def issue_token(self) -> str:
         """A fresh secret for the emailed link (an older link stops working). The raw value
-        is returned (and kept on `raw_token` for this instance only), never stored."""
-        self.raw_token = _new_token()
-        self.token_hash = hash_token(self.raw_token)
-        return self.raw_token
+        is returned, never stored."""
+        raw = _new_token()
+        self.token_hash = hash_token(raw)
+        return raw
+
+    def retire_token(self) -> str:
+        """Make the current link stop working, without a new one yet: the hash of a token
+        nobody knows. Returned as the *send ticket*: the email task mints the real link only
+        while the row still holds it (a later re-send replaces it), so no secret ever travels
+        through the task queue."""
+        self.token_hash = _unusable_token_hash()
+        return self.token_hash
 
 
 class ApiToken(models.Model):

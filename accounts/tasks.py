@@ -23,24 +23,21 @@ logger = logging.getLogger("cairn.accounts")
     retry_jitter=True,
     max_retries=6,
 )
-def send_invitation(invitation_id: int, raw_token: str) -> bool:
-    """Email one invitation link; transient SMTP/network trouble is retried with backoff.
+def send_invitation(invitation_id: int, ticket: str) -> bool:
+    """Mint and email one invitation link; transient SMTP/network trouble is retried with
+    backoff. The message carries the invitation id and its send ticket, never a secret.
 
-    Skipped when the invitation is no longer pending or was re-sent since (its stored hash
-    no longer matches this token): the newer task sends the current link.
+    Skipped when the invitation is no longer pending or was re-sent since (it no longer
+    holds this ticket): the newer task sends the current link.
     """
-    from accounts.services.invitations import send_invitation_email
+    from accounts.services.invitations import deliver_invitation
 
-    invitation = selectors.get_invitation_to_send(pk=invitation_id, raw_token=raw_token)
-    if invitation is None:
-        return False
     try:
-        send_invitation_email(invitation, raw_token)
+        return deliver_invitation(invitation_id=invitation_id, ticket=ticket)
     except BadHeaderError:
         # Not transient: names are validated (accounts.validators), so this is a bug to see.
         logger.exception("invitation %s: email headers refused", invitation_id)
         return False
-    return True
 
 
 @shared_task(

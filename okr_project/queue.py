@@ -25,6 +25,15 @@ def enqueue_on_commit(task_name: str, *args: Any) -> None:
     retries or a re-send recover the side effect."""
 
     def send() -> None:
-        current_app.tasks[task_name].delay(*args)
+        task(task_name).delay(*args)
 
     transaction.on_commit(send, robust=True)
+
+
+def task(task_name: str):
+    """The registered task of that name. Celery's autodiscovery is lazy (a worker triggers it
+    when it starts); a web process has not imported the apps' `tasks.py` yet, so the first
+    lookup there runs the discovery itself."""
+    if task_name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[task_name]

@@ -45,3 +45,25 @@ def add_contributor(key_result: KeyResult, membership: Membership) -> KeyResultC
     return KeyResultContributor.objects.create(
         organization=key_result.organization, key_result=key_result, membership=membership
     )
+
+
+def emailed_token(to: str) -> str:
+    """The raw token in the latest invitation email to `to` (the only place it exists: the
+    email task mints it; nothing stores or queues it)."""
+    import re
+
+    from django.core import mail
+
+    bodies = [m.body for m in mail.outbox if m.to == [to]]
+    assert bodies, f"no invitation email to {to}"
+    return re.search(r"/accounts/invitations/([^/\s]+)/", bodies[-1]).group(1)
+
+
+def invitation_token(invitation) -> str:
+    """A working raw token for `invitation`: the email goes out the way the task sends it
+    (which mints the link), and the token is read from it."""
+    from accounts.services.invitations import deliver_invitation
+
+    invitation.refresh_from_db(fields=["token_hash"])
+    deliver_invitation(invitation_id=invitation.pk, ticket=invitation.token_hash)
+    return emailed_token(invitation.email)

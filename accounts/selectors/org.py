@@ -279,14 +279,16 @@ def get_invitation_by_token(*, token: str) -> Invitation | None:
     )
 
 
-def get_invitation_to_send(*, pk: int, raw_token: str) -> Invitation | None:
-    """The invitation a queued email is for, while that email's token is still its current
-    one (a re-send replaces it) and it is pending; else None."""
-    invitation = (
-        Invitation.objects.select_related("organization", "invited_by__user")
-        .filter(pk=pk, token_hash=hash_token(raw_token))
-        .first()
-    )
+def get_invitation_to_send(
+    *, pk: int, token_hash: str, for_update: bool = False
+) -> Invitation | None:
+    """The invitation a queued email is for, while it still holds that email's send ticket
+    (`Invitation.retire_token`; a re-send replaces it) and is pending; else None.
+    `for_update` locks the row until the transaction ends (the sender mints the link)."""
+    rows = Invitation.objects.select_related("organization", "invited_by__user")
+    if for_update:
+        rows = rows.select_for_update(of=("self",))
+    invitation = rows.filter(pk=pk, token_hash=token_hash).first()
     return invitation if invitation is not None and invitation_is_pending(invitation) else None
 
 

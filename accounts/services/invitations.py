@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import selectors
 from accounts.models import (
     Invitation,
     Membership,
@@ -72,8 +73,8 @@ def invitation_url(raw_token: str) -> str:
 
 
 def send_invitation_email(invitation: Invitation, raw_token: str) -> None:
-    """Email the invitation link, as text plus simple HTML. Only the hash of the token is
-    stored, so the raw value comes from `invite_member` (through the Celery task)."""
+    """Email the invitation link, as text plus simple HTML (`deliver_invitation` mints the
+    token and calls this)."""
     context = {
         "invitation": invitation,
         "organization": invitation.organization,
@@ -120,8 +121,9 @@ def invite_member(
         )
         if invitation is None:
             invitation = Invitation(organization=organization, email=email)
-        # A fresh token on re-send: an older leaked link stops working.
-        raw_token = invitation.issue_token()
+        # A re-send retires the current link at once (an older leaked link stops working);
+        # the email task mints the new one, so no raw token travels in a broker message.
+        ticket = invitation.retire_token()
         invitation.role = role
         invitation.name = name or invitation.name
         invitation.unit = unit
@@ -136,8 +138,26 @@ def invite_member(
         )
         # After commit, from a retrying task: a mail failure never undoes (or half-does) the
         # invitation, and the admin can re-send.
-        enqueue_on_commit("accounts.tasks.send_invitation", invitation.pk, raw_token)
+        enqueue_on_commit("accounts.tasks.send_invitation", invitation.pk, ticket)
     return invitation
+
+
+def deliver_invitation(*, invitation_id: int, ticket: str) -> bool:
+    """Mint the invitation's link and email it, if the invitation is pending and still holds
+    `ticket` (the hash `invite_member` left; a re-send since replaced it, and its own task
+    sends the current link). The new token is stored only if the mail goes out: a failed send
+    rolls it back, so a retry of the same task finds its ticket again. The raw token exists
+    in this function and the email only."""
+    with transaction.atomic():
+        invitation = selectors.get_invitation_to_send(
+            pk=invitation_id, token_hash=ticket, for_update=True
+        )
+        if invitation is None:
+            return False  # re-sent or revoked meanwhile
+        raw = invitation.issue_token()
+        invitation.save(update_fields=["token_hash"])
+        send_invitation_email(invitation, raw)
+    return True
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.db import transaction
+
+from okr_project.queue import enqueue_on_commit
 
 TEMPLATES = {
     "subject_template_name": "registration/password_reset_subject.txt",
@@ -25,9 +26,7 @@ TEMPLATES = {
 
 def request_password_reset(*, email: str) -> None:
     """Queue the reset mail for `email` (known or not) once the request commits."""
-    from accounts.tasks import send_password_reset
-
-    transaction.on_commit(lambda: send_password_reset.delay(email))
+    enqueue_on_commit("accounts.tasks.send_password_reset", email)
 
 
 def send_password_reset_email(*, email: str) -> None:

@@ -14,7 +14,6 @@ from accounts.services.tokens import create_api_token, revoke_api_token
 from accounts.validators import validate_single_line
 from okr_project.web import paginate
 
-NEW_TOKEN_SESSION_KEY = "new_api_token"
 TOKENS_PAGE_SIZE = 50
 
 
@@ -27,15 +26,9 @@ class TokenForm(forms.Form):
     )
 
 
-def _list_context(request, form: TokenForm) -> dict:
+def _list_context(request, form: TokenForm, new_token: dict | None = None) -> dict:
     page = paginate(request, api_tokens_for_user(user=request.user), TOKENS_PAGE_SIZE)
-    return {
-        "form": form,
-        "page": page,
-        "tokens": page.object_list,
-        # Popped: the raw token is shown exactly once, on the page right after creation.
-        "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
-    }
+    return {"form": form, "page": page, "tokens": page.object_list, "new_token": new_token}
 
 
 @login_required
@@ -53,9 +46,14 @@ def token_create(request):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "raw": raw}
-            messages.success(request, f"Token “{token.name}” created. Copy it now.")
-            return redirect("accounts:tokens")
+            # The raw token is shown once, in this response, and stored nowhere: not in the
+            # session (a database row until the next page view), not in a flash message, not
+            # in any cache (no-store). Reloading would post again and create another token.
+            shown = {"name": token.name, "raw": raw}
+            context = _list_context(request, TokenForm(), new_token=shown)
+            response = render(request, "accounts/tokens/list.html", context, status=201)
+            response["Cache-Control"] = "no-store"
+            return response
     return render(request, "accounts/tokens/list.html", _list_context(request, form))
 
 

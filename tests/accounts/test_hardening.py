@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from celery.signals import task_prerun
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
@@ -26,6 +27,7 @@ from accounts.rules.lifecycle import invitation_is_pending
 from accounts.validators import MESSAGE
 from notifications import emails
 from notifications.models import Kind, NotificationOptOut
+from tests.builders import emailed_token, invitation_token
 
 BAD_NAMES = ["Acme\nBcc: victim@example.com", "Acme\r\nX", "Tab\there", "Nul\x00", "Sep\u2028x"]
 
@@ -62,7 +64,7 @@ def test_accepting_an_invitation_with_a_multiline_name_is_a_form_error(
     invitation = services.invite_member(
         organization=org, actor=admin_membership, email="new@example.com"
     )
-    path = reverse("accounts:accept_invitation", kwargs={"token": invitation.raw_token})
+    path = reverse("accounts:accept_invitation", kwargs={"token": invitation_token(invitation)})
     response = client.post(
         path,
         {"full_name": "New\r\nPerson", "password1": "long-pass-123", "password2": "long-pass-123"},
@@ -75,7 +77,7 @@ def test_only_the_hash_of_an_invitation_token_is_stored(org, admin_membership, c
     invitation = services.invite_member(
         organization=org, actor=admin_membership, email="new@example.com"
     )
-    raw = invitation.raw_token
+    raw = invitation_token(invitation)
     row = Invitation.objects.filter(pk=invitation.pk).values().get()
     assert raw not in {str(v) for v in row.values()}
     assert row["token_hash"] == hashlib.sha256(raw.encode()).hexdigest()
@@ -140,7 +142,7 @@ def test_a_resent_invitation_skips_the_stale_email(
     from accounts.tasks import send_invitation
 
     first = services.invite_member(organization=org, actor=admin_membership, email="n@example.com")
-    stale = first.raw_token
+    stale = first.token_hash  # the send ticket the first (queued, not yet run) task carries
     services.invite_member(organization=org, actor=admin_membership, email="n@example.com")
     assert send_invitation(first.pk, stale) is False
     assert mail.outbox == []
@@ -161,3 +163,39 @@ def test_an_old_unsubscribe_link_expires_with_a_clear_page(member_membership, or
     assert not NotificationOptOut.objects.exists()
     fresh = emails.unsubscribe_token(membership=member_membership, kind=Kind.REMINDER)
     assert emails.read_unsubscribe_token(fresh)["m"] == member_membership.pk
+
+
+def test_no_raw_invitation_token_travels_in_a_task_message(
+    org, admin_membership, django_capture_on_commit_callbacks
+):
+    """The shipped Redis persists its queue (appendonly): a raw token in a message was a
+    working link at rest. The message carries the invitation id and a send ticket (the hash
+    of a token nobody knows); the task mints the link, which works, and a re-send still
+    retires the older one."""
+    sent: list[tuple] = []
+
+    def record(sender=None, args=None, kwargs=None, **extra):
+        if sender.name == "accounts.tasks.send_invitation":
+            sent.append((tuple(args or ()), dict(kwargs or {})))
+
+    task_prerun.connect(record, weak=False)  # what a worker receives from the broker
+    try:
+        for _ in range(2):  # an invitation, then a re-send
+            with django_capture_on_commit_callbacks(execute=True):
+                services.invite_member(
+                    organization=org, actor=admin_membership, email="n@example.com"
+                )
+    finally:
+        task_prerun.disconnect(record)
+    tokens = [emailed_token("n@example.com")]
+    first_body = mail.outbox[0].body
+    first = first_body.split("/accounts/invitations/")[1].split("/")[0]
+    assert len(sent) == 2 and first != tokens[0]
+    for args, kwargs in sent:
+        message = repr((args, kwargs))
+        assert first not in message and tokens[0] not in message
+        assert hashlib.sha256(tokens[0].encode()).hexdigest() not in message
+    client = Client()
+    for raw, status in ((first, 404), (tokens[0], 200)):
+        page = client.get(reverse("accounts:accept_invitation", kwargs={"token": raw}))
+        assert page.status_code == status

@@ -5,12 +5,14 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
 from accounts.models import Invitation, Membership, Role, User
 from tests import factories
+from tests.builders import emailed_token, invitation_token
 
 
 def invite(org, actor, email="new.person@example.com", **kwargs):
@@ -18,7 +20,7 @@ def invite(org, actor, email="new.person@example.com", **kwargs):
 
 
 def accept_url(invitation):
-    return reverse("accounts:accept_invitation", kwargs={"token": invitation.raw_token})
+    return reverse("accounts:accept_invitation", kwargs={"token": invitation_token(invitation)})
 
 
 def test_invite_sends_text_and_html_email_with_site_link(
@@ -31,7 +33,7 @@ def test_invite_sends_text_and_html_email_with_site_link(
     [message] = mail.outbox
     assert message.to == ["new.person@example.com"]
     assert "Acme Test" in message.subject
-    link = f"https://cairn.example.org/accounts/invitations/{invitation.raw_token}/"
+    link = f"https://cairn.example.org/accounts/invitations/{emailed_token(invitation.email)}/"
     assert link in message.body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and link in html
@@ -54,14 +56,20 @@ def test_reinviting_pending_email_refreshes_the_same_invitation(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = invite(org, admin_membership)
-    old_token = first.raw_token
+    old_token = emailed_token(first.email)
     with django_capture_on_commit_callbacks(execute=True):
         second = invite(org, admin_membership, role=Role.CHAMPION)
+    new_token = emailed_token(second.email)
     assert first.pk == second.pk
-    assert second.raw_token != old_token and second.role == Role.CHAMPION
+    assert new_token != old_token and second.role == Role.CHAMPION
     assert Invitation.objects.count() == 1
     assert len(mail.outbox) == 2
-    assert second.raw_token in mail.outbox[1].body and old_token not in mail.outbox[1].body
+    assert old_token not in mail.outbox[1].body
+    # The re-send retired the older link; the new one works.
+    old_page = Client().get(reverse("accounts:accept_invitation", kwargs={"token": old_token}))
+    assert old_page.status_code == 404
+    new_page = Client().get(reverse("accounts:accept_invitation", kwargs={"token": new_token}))
+    assert new_page.status_code == 200
 
 
 def test_member_cannot_invite(org, member_membership):
@@ -145,6 +153,7 @@ def test_service_refuses_accepting_for_another_email(org, admin_membership, memb
 @pytest.mark.parametrize("state", ["revoked", "expired", "accepted"])
 def test_dead_invitation_links_explain_themselves(org, admin_membership, client, state):
     invitation = invite(org, admin_membership)
+    url = accept_url(invitation)  # the link as emailed, before it died
     now = timezone.now()
     if state == "revoked":
         services.revoke_invitation(invitation=invitation, actor=admin_membership)
@@ -152,9 +161,7 @@ def test_dead_invitation_links_explain_themselves(org, admin_membership, client,
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=now - timedelta(days=1))
     else:
         Invitation.objects.filter(pk=invitation.pk).update(accepted_at=now)
-    response = client.post(
-        accept_url(invitation), {"full_name": "A", "password1": "long-pass-123", "password2": "x"}
-    )
+    response = client.post(url, {"full_name": "A", "password1": "long-pass-123", "password2": "x"})
     assert response.status_code == 410
     assert "doesn’t work" in response.content.decode()
     assert not User.objects.filter(email=invitation.email).exists()

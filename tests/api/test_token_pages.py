@@ -1,5 +1,6 @@
 """The /accounts/tokens/ settings pages: create (shown once), list, revoke with confirmation."""
 
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from accounts.models import ApiToken
@@ -26,6 +27,24 @@ def test_created_token_is_shown_once_then_only_its_prefix(member_membership, cli
     again = client.get(reverse("accounts:tokens")).content.decode()
     assert raw not in again
     assert token.prefix in again
+
+
+def test_a_new_raw_token_is_never_written_to_the_session(member_membership, client_for):
+    """It sat in the django_session row (the database) until the tokens page was viewed
+    again. Now the creating response shows it, not cached, and nothing stores it."""
+    client = client_for(member_membership)
+    response = client.post(reverse("accounts:token_create"), {"name": "BI export"})
+    assert response.status_code == 201
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    raw = page.split('id="new-token-value"')[1].split('value="')[1].split('"')[0]
+    assert raw.startswith(ApiToken.objects.get(user=member_membership.user).prefix)
+    stored = [
+        str(row.get_decoded()) + row.session_data
+        for row in Session.objects.all()  # every session row, as a dump would show it
+    ]
+    assert stored and not any(raw in text or raw[len("cairn_") :] in text for text in stored)
+    assert raw not in client.get(reverse("accounts:tokens")).content.decode()
 
 
 def test_token_without_a_name_shows_a_form_error(member_membership, client_for):

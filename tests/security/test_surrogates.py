@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import get_resolver
 from rest_framework.renderers import JSONRenderer
 
-from accounts.api.tokens import create_api_token
+from accounts.services.tokens import create_api_token
 from okr_project.parsers import SURROGATE_MESSAGE, has_surrogates
 from okr_project.problem_details import problem
 from tests.security.isolation import _walk, build_tenant, fill
