@@ -1,6 +1,10 @@
 """gunicorn settings for Cairn's web process (the Dockerfile, docker-compose and `make bench`
 start gunicorn with `-c gunicorn.conf.py`; command-line options override these).
 
+Start-up: `on_starting` runs the database system checks before any worker starts, so in
+production gunicorn exits instead of serving as a database role that skips row-level security
+(accounts/checks.py).
+
 Request size limits: gunicorn answers a request line or header over its limit itself, with a
 plain-text 400 that is not RFC 9457 problem details, before Django sees the request. Its
 default request line (4,094 bytes) turned long but legitimate API filter URLs into that; the
