@@ -29,6 +29,10 @@ def on_starting(server):
     """Before any worker starts: in production, refuse to serve as a database role that skips
     row-level security (accounts/checks.py; CAIRN_ALLOW_RLS_BYPASS=1 overrides, loudly)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okr_project.settings")
+    from django.conf import settings
+
+    if not settings.IS_PRODUCTION:
+        return
     import django
 
     django.setup()

@@ -18,9 +18,15 @@ app.autodiscover_tasks()
 def refuse_an_unsafe_database_role(**kwargs) -> None:
     """In production, worker and beat do not start as a role that skips row-level security
     (accounts/checks.py), like gunicorn (gunicorn.conf.py)."""
-    import django
+    from django.conf import settings
 
-    django.setup()
+    if not settings.IS_PRODUCTION:
+        return
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
     from django.core.management.base import SystemCheckError
 
     from accounts.checks import enforce_at_startup

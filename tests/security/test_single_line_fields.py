@@ -144,7 +144,7 @@ FIELD_SETTINGS = settings(
 
 
 @pytest.mark.parametrize(
-    "path,field", [(p, f) for p, f, _m in single_line_form_fields()], ids=lambda v: str(v)
+    "path,field", [pytest.param(p, f, id=p) for p, f, _m in single_line_form_fields()]
 )
 def test_a_form_field_refuses_or_returns_one_line(path, field):
     @FIELD_SETTINGS
@@ -174,7 +174,9 @@ def _model_validators(path: str):
         return []
 
 
-@pytest.mark.parametrize("path,field", single_line_serializer_fields(), ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "path,field", [pytest.param(p, f, id=p) for p, f in single_line_serializer_fields()]
+)
 def test_a_serializer_field_refuses_or_returns_one_line(path, field):
     @FIELD_SETTINGS
     @given(value=hostile(surrogates=True))
