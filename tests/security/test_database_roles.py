@@ -85,6 +85,7 @@ def _production(role: str, **extra) -> dict[str, str]:
     )
     if "CAIRN_ALLOW_RLS_BYPASS" not in extra:
         env.pop("CAIRN_ALLOW_RLS_BYPASS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; deploy check errors
     return env
 
 
