@@ -22,6 +22,7 @@ from accounts.models import ApiToken
 from accounts.rules.lifecycle import token_is_live
 from accounts.selectors import api_tokens_for_user, get_api_token
 from accounts.services.tokens import create_api_token, revoke_api_token
+from accounts.validators import validate_single_line
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -54,9 +55,13 @@ class NewApiTokenSerializer(ApiTokenSerializer):
 
 
 class ApiTokenCreateSerializer(StrictSerializerMixin, serializers.Serializer):
-    # The service checks the name (blank, over 80 characters) with the page's messages.
+    # The service checks the name (blank, over 80 characters) with the page's messages; a
+    # line break or control character is refused here already (the one single-line rule).
     name = serializers.CharField(
-        allow_blank=True, max_length=1000, help_text="What will use it, e.g. “BI export”."
+        allow_blank=True,
+        max_length=1000,
+        help_text="What will use it, e.g. “BI export”.",
+        validators=[validate_single_line],
     )
 
 

@@ -204,14 +204,15 @@ def fill(
     route: Route, *, slug_from: Tenant, rows_from: Tenant, overrides: dict | None = None
 ) -> str:
     """The route's URL with the slug of one tenant and the object ids of another."""
-    missing = [k for k in route.kwarg_names if k not in FILLERS]
+    missing = [k for k in route.kwarg_names if k not in FILLERS and k not in (overrides or {})]
     if missing:
         raise AssertionError(
             f"URL {route.route!r} ({route.name or 'unnamed'}) has kwarg(s) {missing} that the "
             "tenant-isolation walker cannot fill. Name URL kwargs after the model "
             "(`<model>_id`) or add a filler to FILLERS in tests/security/isolation.py."
         )
-    values = {k: FILLERS[k](rows_from) for k in route.kwarg_names}
+    overrides = overrides or {}
+    values = {k: FILLERS[k](rows_from) for k in route.kwarg_names if k not in overrides}
     values["org_slug"] = slug_from.organization.slug
-    values.update(overrides or {})
+    values.update(overrides)
     return route.url(values)
