@@ -7,12 +7,13 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from okrs.models import Status
 from okrs.rules import attention
 from okrs.rules.mentions import MENTION_TAIL, names_of
 
 register = template.Library()
 
-STATUS_LABELS = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+STATUS_LABELS = dict(Status.choices)  # every status by its label, "not_started" included
 
 
 @register.inclusion_tag("okrs/partials/_progress.html")
@@ -27,7 +28,7 @@ def progress_bar(value, label: str = "Progress", element_id: str = ""):
 
 @register.inclusion_tag("okrs/partials/_status.html")
 def status_pill(status: str):
-    return {"status": status, "label": STATUS_LABELS.get(status, status or "—")}
+    return {"status": status, "label": STATUS_LABELS.get(status, "—")}
 
 
 # How each risk severity (okrs.rules.attention.risk_severity) is drawn.
