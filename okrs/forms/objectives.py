@@ -18,6 +18,7 @@ from okrs.forms.base import (
 )
 from okrs.models import Level, Objective, Rollup, Status
 from okrs.rules import limits, policy
+from okrs.services.objectives import default_rollup
 from okrs.widgets import ObjectivePicker
 
 _LABEL_SUFFIX = re.compile(
@@ -46,6 +47,21 @@ class ObjectiveChoiceField(forms.ModelChoiceField):
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             return matches[0]
         return super().to_python(text or value)
+
+
+BY_LEVEL_LABEL = "Depends on the level"
+
+
+def rollup_by_level_help() -> str:
+    """The service's default roll-up per level, in the choices' own words."""
+    by_rollup: dict[str, list[str]] = {}
+    for level, label in Level.choices:
+        by_rollup.setdefault(default_rollup(level), []).append(label.lower())
+    parts = [
+        f"{' and '.join(levels)} objectives get “{Rollup(rollup).label}”"
+        for rollup, levels in by_rollup.items()
+    ]
+    return f"Left on “{BY_LEVEL_LABEL}”, " + ", ".join(parts) + "."
 
 
 class ObjectiveForm(StyledForm):
@@ -83,6 +99,7 @@ class ObjectiveForm(StyledForm):
         required=False,
         help_text="What this objective's progress is calculated from.",
     )
+    BY_LEVEL = ""  # a new objective's roll-up left to the service's default for its level
     status_override = forms.ChoiceField(
         label="Status",
         choices=[("", "Automatic (from progress and confidence)"), *Status.choices],
@@ -122,6 +139,10 @@ class ObjectiveForm(StyledForm):
         else:
             # A status override is an edit-time decision; new objectives start automatic.
             del self.fields["status_override"]
+            # The roll-up follows the level that is saved (`default_rollup`) unless chosen.
+            rollup = self.fields["rollup"]
+            rollup.choices = [(self.BY_LEVEL, BY_LEVEL_LABEL), *Rollup.choices]
+            rollup.help_text = rollup_by_level_help()
             cycle_id = self.data.get("cycle") or self.initial.get("cycle")
             cycle_id = getattr(cycle_id, "pk", cycle_id)
             if str(cycle_id or "").isdigit():

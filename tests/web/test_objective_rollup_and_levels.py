@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from okrs.models import Objective
+from tests.web.html_forms import form_values
 from tests.web.test_work_support import build_cascade
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +42,32 @@ def test_create_sets_the_chosen_rollup_or_the_level_default(org, client_for):
     assert Objective.objects.get(title="Plain").rollup == "key_results"
 
 
-def test_new_form_preselects_the_default_rollup_by_level(org, client_for):
+def test_new_form_leaves_the_rollup_to_the_level_and_says_what_each_level_gets(org, client_for):
     c = build_cascade(org)
     html = client_for(c.owner).get(u("objective_create", org))
-    assert html.context["form"].initial["rollup"] == "key_results"
-    assert "Progress comes from" in html.content.decode()
-    ceo = client_for(c.ceo).get(u("objective_create", org) + "?level=company")
-    assert ceo.context["form"].initial["level"] == "company"
-    assert ceo.context["form"].initial["rollup"] == "both"
+    # "Depends on the level" is preselected: the empty value.
+    assert form_values(html.content.decode(), field="title")["rollup"] == ""
+    text = html.content.decode()
+    assert "Progress comes from" in text and "Depends on the level" in text
+    assert "company and department objectives get “Both: key results and aligned" in text
+
+
+def test_a_company_objective_made_from_new_objective_rolls_up_both(org, client_for):
+    """An executive opens "New objective" (it starts at the individual level), picks Company
+    and creates: the roll-up is the company default, not the starting level's."""
+    c = build_cascade(org)
+    client = client_for(c.ceo)
+    page = client.get(u("objective_create", org))
+    assert page.context["form"].initial["level"] == "individual"
+    data = form_values(page.content.decode(), field="title")
+    data.update(title="Grow revenue", level="company", unit="", parent="")
+    response = client.post(u("objective_create", org), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Objective.objects.get(title="Grow revenue").rollup == "both"
+    # Chosen explicitly, a roll-up is kept whatever the level.
+    data.update(title="Own KRs only", rollup="key_results")
+    assert client.post(u("objective_create", org), data).status_code == 302
+    assert Objective.objects.get(title="Own KRs only").rollup == "key_results"
 
 
 def test_edit_changes_the_rollup_and_the_page_says_it(org, client_for):

@@ -16,7 +16,6 @@ from okrs import selectors, services
 from okrs.forms import ObjectiveForm
 from okrs.models import Level, Objective, Rollup
 from okrs.rules import policy
-from okrs.services.objectives import default_rollup
 from okrs.views.work.comments import comments_context, post_comment
 from okrs.views.work.common import (
     ALIGNED_PAGE_SIZE,
@@ -112,7 +111,6 @@ def _initial_for_create(request: HttpRequest) -> dict:
     # Never preselect a level the member may not create (the form does not offer it).
     allowed = policy.creatable_levels(me)
     initial["level"] = policy.preferred_level(initial["level"], allowed) or Level.INDIVIDUAL
-    initial["rollup"] = default_rollup(initial["level"])
     unit_id = request.GET.get("unit", "")
     if unit_id.isdigit():
         with contextlib.suppress(Http404):
