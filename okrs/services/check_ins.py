@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,17 +23,30 @@ AUDITED_FIELDS = ("value", "confidence", "note", "blockers", "progress")
 MAX_NOTE = limits.NOTE
 
 
-def _parse_value(kr: KeyResult, value: Any):
-    if kr.metric_type == KeyResult.MetricType.MILESTONE and isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in ("done", "yes", "true", "on"):
+DONE_WORDS = ("done", "yes", "true", "on", "1")
+NOT_DONE_WORDS = ("not done", "not-done", "no", "false", "off", "0", "")
+
+
+def parse_value(kr: KeyResult, value: Any) -> Decimal:
+    """A check-in's value as the KR counts it, from whatever a form or the API sent: the one
+    conversion. A number for every metric; a milestone also takes `true` / `false` and
+    "done" / "not done" (yes/no, on/off, 1/0) and stores 1 (done) or 0 (not done)."""
+    milestone = kr.metric_type == KeyResult.MetricType.MILESTONE
+    if milestone and isinstance(value, bool):
+        return to_decimal(int(value), field="value")
+    if milestone and isinstance(value, str):
+        lowered = " ".join(value.strip().lower().split())
+        if lowered in DONE_WORDS:
             return to_decimal(1, field="value")
-        if lowered in ("not done", "no", "false", "off", ""):
+        if lowered in NOT_DONE_WORDS:
             return to_decimal(0, field="value")
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValidationError({"value": "Enter the current value."})
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        # true/false means done/not done for a milestone only; a number KR needs a number.
+        raise ValidationError({"value": "Enter a number."})
     number = to_decimal(value, field="value")
-    if kr.metric_type == KeyResult.MetricType.MILESTONE:
+    if milestone:
         return to_decimal(1 if number else 0, field="value")
     return number
 
@@ -69,7 +83,7 @@ def record_check_in(
         organization = kr.objective.cycle.organization
         ensure_active(kr.objective.cycle)
         policy.require(policy.can_check_in(actor, kr), "You may not check in on this key result.")
-        number = _parse_value(kr, value)
+        number = parse_value(kr, value)
         conf = to_confidence(confidence)
         note, blockers = _clean_text(note, "note"), _clean_text(blockers, "blockers")
         week = iso_week(organization, at)

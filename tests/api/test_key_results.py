@@ -193,3 +193,33 @@ def test_check_in_list_query_count_does_not_grow_with_rows(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).json()["count"] == 10
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [("done", 1), (True, 1), ("Done", 1), ("not done", 0), (False, 0), (1, 1), ("0", 0)],
+)
+def test_a_milestone_check_in_takes_done_or_true_as_the_domain_says(
+    chart, token_client, value, stored
+):
+    milestone = factories.KeyResultFactory(
+        organization=chart.org, objective=chart.team_objective, owner=chart.owner,
+        metric_type=KeyResult.MetricType.MILESTONE, start_value=0, target_value=1,
+    )  # fmt: skip
+    url = chart.url(f"key-results/{milestone.pk}/check-ins/")
+    response = token_client(chart.owner).post(url, {"value": value, "confidence": 8}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["value"] == stored
+    milestone.refresh_from_db()
+    assert (milestone.current_value, milestone.progress) == (stored, float(stored))
+
+
+@pytest.mark.parametrize("value", ["done", True, False, [1], {"v": 1}, None])
+def test_done_or_true_on_a_number_key_result_is_400(chart, token_client, value):
+    url = chart.url(f"key-results/{chart.kr.pk}/check-ins/")
+    body = assert_problem(
+        token_client(chart.owner).post(url, {"value": value, "confidence": 5}, format="json"),
+        400,
+    )
+    assert "value" in str(body)
+    assert not CheckIn.objects.exists()

@@ -4,8 +4,8 @@ contributor adds an initiative. `window.__marker` proves there was no page reloa
 import pytest
 from playwright.sync_api import expect
 
-from okrs.models import CheckIn, Initiative
-from tests.factories import OrganizationFactory
+from okrs.models import CheckIn, Initiative, KeyResult
+from tests.factories import KeyResultFactory, OrganizationFactory
 from tests.web.test_work_support import (
     build_cascade,
 )
@@ -139,3 +139,42 @@ def test_the_reminder_link_opens_the_check_in_form_and_the_company_goal_moves(
     page.locator(f"#kr-{kr.pk}").get_by_text("Checked in").wait_for()
     assert bar_value(page, "Progress of objective Delight customers") == "25"
     assert "1 still due" in page.locator("#week-summary").inner_text()
+
+
+def test_a_confidence_only_update_and_a_milestone_done_by_keyboard(live_server, login, page):
+    """The value starts where the KR stands (selected, so typing would replace it): Tab,
+    the new confidence, Enter. A milestone is a pair of labelled radio buttons: the arrow key
+    picks "Done"."""
+    c = build_cascade(OrganizationFactory(slug="journey-conf"), kr_count=1)
+    kr = c.krs[0]
+    KeyResult.objects.filter(pk=kr.pk).update(current_value=40, progress=0.4, confidence=7)
+    launch = KeyResultFactory(
+        organization=c.org, objective=c.team, owner=c.owner, title="Launch the beta",
+        metric_type=KeyResult.MetricType.MILESTONE, start_value=0, target_value=1,
+    )  # fmt: skip
+    login(c.owner.user.email)
+    page.get_by_role("link", name=f"Check in on {kr.title}").click()
+    value = page.get_by_label("New value")
+    expect(value).to_be_focused()
+    expect(value).to_have_value("40")
+    page.keyboard.press("Tab")
+    page.keyboard.type("3")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name=f"Update check-in on {kr.title}").wait_for()
+    expect(page.locator(".htmx-request, .htmx-added, .htmx-settling")).to_have_count(0)
+    reading = CheckIn.objects.get(key_result=kr)
+    assert (int(reading.value), reading.confidence) == (40, 3)
+
+    page.get_by_role("link", name="Check in on Launch the beta").click()
+    not_done = page.get_by_role("radio", name="Not done yet")
+    expect(not_done).to_be_focused()
+    expect(not_done).to_be_checked()
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_role("radio", name="Done", exact=True)).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Update check-in on Launch the beta").wait_for()
+    assert bar_value(page, "Progress of Launch the beta") == "100"
+    launch.refresh_from_db()
+    assert (launch.current_value, launch.confidence) == (1, 9)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from okrs.models import CheckIn, KeyResult, Objective
 from tests import factories
+from tests.web.html_forms import form_values
 from tests.web.test_work_support import (
     build_cascade,
 )
@@ -29,7 +30,9 @@ def test_htmx_get_returns_the_inline_form_with_labelled_fields(org, client_for):
     assert f'id="kr-{kr.pk}"' in html
     assert f'<label for="id_kr{kr.pk}_value">New value' in html
     assert "autofocus" in html
-    assert 'placeholder="now 0"' in html  # empty field: typing replaces, never appends
+    # Prefilled with the current value, selected on focus: typing replaces, never appends.
+    assert form_values(html, field="value")["value"] == "0"
+    assert "data-select-on-focus" in html
     assert "hx-disabled-elt=\"find button[type='submit']\"" in html
 
 
@@ -83,7 +86,7 @@ def test_offsite_next_is_ignored(org, client_for):
         ({"value": "abc", "confidence": "5"}, "Enter a number."),
         ({"value": "5", "confidence": "11"}, "less than or equal to 10"),
         ({"value": "5", "confidence": "-1"}, "greater than or equal to 0"),
-        ({"value": "1e30", "confidence": "5"}, "digits in total"),
+        ({"value": "1e30", "confidence": "5"}, "This number is too large."),
         ({"value": "", "confidence": ""}, "This field is required."),
     ],
 )
@@ -156,3 +159,39 @@ def test_cancel_returns_the_plain_row(org, client_for):
     response = client.get(row_url, **HTMX)
     assert f'aria-label="Check in on {kr.title}"' in response.content.decode()
     assert client.get(row_url).status_code == 302
+
+
+def test_a_confidence_only_update_sends_the_value_the_form_started_from(org, client_for):
+    """The form starts from where the KR stands: changing only the confidence checks in
+    with the current value (no retyping)."""
+    c = build_cascade(org, kr_count=1)
+    kr = c.krs[0]
+    client = client_for(c.owner)
+    client.post(check_in_url(kr), {"value": "42.5", "confidence": "8"})
+    data = form_values(client.get(check_in_url(kr), **HTMX).content.decode(), field="value")
+    assert (data["value"], data["confidence"]) == ("42.5", "8")
+    data["confidence"] = "5"
+    assert client.post(check_in_url(kr), data, **HTMX).status_code == 200
+    kr.refresh_from_db()
+    assert (kr.current_value, kr.confidence) == (42.5, 5)
+
+
+def test_a_milestone_checks_in_with_a_labelled_done_or_not_done_choice(org, client_for):
+    c = build_cascade(org, kr_count=0)
+    kr = factories.KeyResultFactory(
+        organization=org, objective=c.team, owner=c.owner, title="Launch the beta",
+        metric_type=KeyResult.MetricType.MILESTONE, start_value=0, target_value=1,
+    )  # fmt: skip
+    client = client_for(c.owner)
+    html = client.get(check_in_url(kr), **HTMX).content.decode()
+    assert "<legend>Milestone" in html
+    assert (
+        f'<label for="id_kr{kr.pk}_value_0"><input type="radio" name="value" value="done"' in html
+    )
+    assert "Not done yet</label>" in html
+    assert form_values(html, field="confidence")["value"] == "not done"  # where it stands
+    assert client.post(check_in_url(kr), {"value": "done", "confidence": "9"}).status_code == 302
+    kr.refresh_from_db()
+    assert (kr.current_value, kr.progress) == (1, 1.0)
+    html = client.get(check_in_url(kr), **HTMX).content.decode()
+    assert form_values(html, field="confidence")["value"] == "done"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Membership, OrgUnit
@@ -150,6 +151,41 @@ class CheckInSerializer(StrictModelSerializer):
             "note": {"max_length": limits.NOTE},
             "blockers": {"max_length": limits.NOTE},
         }
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "number"},
+            {"type": "string"},
+            {"type": "boolean"},
+        ],
+        "description": "The new value: a number; for a milestone also `true` / `false` or "
+        '`"done"` / `"not done"` (stored as 1 / 0).',
+    }
+)
+class CheckInValueField(serializers.Field):
+    """A check-in value as sent (number, string or boolean); the check-in service converts it
+    for the key result's metric, the one place that does (`parse_value`)."""
+
+    default_error_messages = {"invalid": "Send a number, or true/false or “done”/“not done”."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool | int | float | str):
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value):  # pragma: no cover - responses use CheckInSerializer
+        return value
+
+
+class CheckInWriteSerializer(CheckInSerializer):
+    """A check-in as posted: `value` is converted by the service for the KR's metric."""
+
+    value = CheckInValueField()
+
+    class Meta(CheckInSerializer.Meta):
+        pass
 
 
 class AlignmentNodeSerializer(serializers.Serializer):

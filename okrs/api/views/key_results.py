@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from okrs import selectors, services
 from okrs.api.filters import KeyResultFilter
-from okrs.api.serializers import CheckInSerializer, KeyResultSerializer
+from okrs.api.serializers import CheckInSerializer, CheckInWriteSerializer, KeyResultSerializer
 from okrs.api.views.base import (
     ETAG_HEADER,
     IF_MATCH_PARAMETER,
@@ -75,8 +75,9 @@ class KeyResultViewSet(
         summary="The weekly check-in: value, confidence, note, blockers",
         description="One check-in per key result per ISO week (organization time zone): a "
         "second one in the same week updates the first. Updates the KR's current value, "
-        "confidence and progress and rolls progress up the alignment chain.",
-        request=CheckInSerializer,
+        "confidence and progress and rolls progress up the alignment chain. A milestone "
+        'takes `"value": true` / `"done"` (and `false` / `"not done"`).',
+        request=CheckInWriteSerializer,
         responses={201: CheckInSerializer},
     )
     @action(
@@ -89,7 +90,9 @@ class KeyResultViewSet(
     def check_ins(self, request, *args, **kwargs):
         key_result = self.get_object()
         if request.method == "POST":
-            serializer = CheckInSerializer(data=request.data, context=self.get_serializer_context())
+            serializer = CheckInWriteSerializer(
+                data=request.data, context=self.get_serializer_context()
+            )
             serializer.is_valid(raise_exception=True)
             check_in = services.record_check_in(
                 key_result=key_result, actor=self.membership, **serializer.validated_data
