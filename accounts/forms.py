@@ -30,12 +30,31 @@ class UnitForm(forms.Form):
         label="Part of",
         empty_label="— top level (reports to the company) —",
     )
-    lead = MemberChoiceField(queryset=Membership.objects.none(), required=False, empty_label="—")
+    lead = MemberChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text="Leading a unit does not move anyone: the lead stays a member of their own "
+        "unit unless you tick the box below.",
+    )
+    move_lead = forms.BooleanField(
+        required=False,
+        label="Also move the lead into this unit",
+        help_text="They leave their current unit and become a member of this one.",
+    )
 
-    def __init__(self, *args, organization: Organization, **kwargs):
+    def __init__(self, *args, organization: Organization, unit: OrgUnit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = unit_choices(organization)
-        self.fields["lead"].queryset = member_choices(organization)
+        self.fields["lead"].queryset = member_choices(organization).select_related("unit")
+        lead = unit.lead if unit is not None else None
+        if lead is not None and not self.is_bound:
+            # Editing a unit whose lead is known: name them and where they are now.
+            where = f"from {lead.unit.name} " if lead.unit_id and lead.unit_id != unit.pk else ""
+            if lead.unit_id == unit.pk:
+                self.fields["move_lead"].help_text = f"{lead.name} is already a member of it."
+            else:
+                self.fields["move_lead"].label = f"Also move {lead.name} {where}into this unit"
 
 
 class MemberForm(forms.Form):

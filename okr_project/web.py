@@ -97,15 +97,16 @@ def submit_and_redirect(
     form: forms.Form,
     call: Callable[[], Any],
     *,
-    success: str,
+    success: str | Callable[[Any], str],
     redirect_to: str,
 ) -> HttpResponse | None:
-    """`submit_to_service`, then on success a message and a redirect to `redirect_to`; None
-    when the service refused (its errors are on the form: render the form again)."""
-    ok, _ = submit_to_service(form, call)
+    """`submit_to_service`, then on success a message (`success`, or `success(result)`: one
+    saying what the service did) and a redirect to `redirect_to`; None when the service
+    refused (its errors are on the form: render the form again)."""
+    ok, result = submit_to_service(form, call)
     if not ok:
         return None
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return redirect(redirect_to)
 
 

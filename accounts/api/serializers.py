@@ -110,6 +110,12 @@ class OrgUnitWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     lead = OrgScopedPrimaryKeyRelatedField(
         Membership, required=False, allow_null=True, help_text="Membership id of an active member."
     )
+    move_lead = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also move the lead into this unit. Without it the lead stays a member of "
+        "their own unit: leading a unit and belonging to one are separate.",
+    )
 
 
 class InvitationSerializer(serializers.ModelSerializer):

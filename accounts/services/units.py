@@ -12,6 +12,7 @@ from accounts.rules.tenancy import require_same_org
 from accounts.selectors import unit_subtree_ids
 from accounts.services import security_events
 from accounts.services.common import UNSET
+from accounts.services.members import update_member
 from accounts.validators import clean_single_line
 
 
@@ -59,17 +60,14 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _join_led_unit(unit: OrgUnit, lead: Membership | None) -> None:
-    """A lead belongs to the unit they lead: one outside it (or in no unit) joins it; one
-    already in it or in a team below it stays where they are."""
+def _move_lead_in(unit: OrgUnit, lead: Membership | None, actor: Membership) -> None:
+    """Move the lead into the unit they lead — only when the admin asked (`move_lead`):
+    leading a unit and belonging to one are separate, so a new lead keeps their own unit
+    (and their old unit its member) otherwise. The move is an ordinary member change."""
     if lead is None or lead.unit_id == unit.pk:
         return
-    if lead.unit_id is not None:
-        inside = unit_subtree_ids(organization=unit.organization, roots=[unit.pk])
-        if lead.unit_id in inside:
-            return
-    Membership.objects.filter(pk=lead.pk, organization=unit.organization).update(unit=unit)
-    lead.unit = unit
+    moved = update_member(membership=lead, actor=actor, unit=unit)
+    lead.unit, lead.unit_id = moved.unit, moved.unit_id
 
 
 @transaction.atomic
@@ -81,8 +79,10 @@ def create_unit(
     kind: str = OrgUnit.Kind.TEAM,
     parent: OrgUnit | None = None,
     lead: Membership | None = None,
+    move_lead: bool = False,
 ) -> OrgUnit:
-    """Create a department or team under `parent` (None = top level)."""
+    """Create a department or team under `parent` (None = top level), led by `lead`, who
+    stays in their own unit unless `move_lead` (then they become a member of this one)."""
     require_admin(actor, organization)
     name = _clean_name(name)
     require_same_org(parent, organization, "parent", "parent unit")
@@ -91,7 +91,8 @@ def create_unit(
     unit = OrgUnit(organization=organization, name=name, kind=kind, parent=parent, lead=lead)
     unit.full_clean(validate_constraints=False)
     unit.save()
-    _join_led_unit(unit, lead)
+    if move_lead:
+        _move_lead_in(unit, lead, actor)
     _record_lead_change(unit, actor, None)
     return unit
 
@@ -105,8 +106,10 @@ def update_unit(
     kind: str | None = None,
     parent=UNSET,
     lead=UNSET,
+    move_lead: bool = False,
 ) -> OrgUnit:
-    """Change any of name, kind, parent (move) and lead; unchanged when not given."""
+    """Change any of name, kind, parent (move) and lead; unchanged when not given. The lead
+    stays in their own unit unless `move_lead` (then they become a member of this one)."""
     organization = unit.organization
     require_admin(actor, organization)
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk, organization=organization)
@@ -128,12 +131,13 @@ def update_unit(
     if lead is not UNSET:
         _check_lead(organization, lead)
         unit.lead = lead
-        _join_led_unit(unit, lead)
     _check_name_free(
         organization=organization, parent=unit.parent, name=unit.name, exclude_pk=unit.pk
     )
     unit.full_clean(validate_constraints=False)
     unit.save()
+    if move_lead:
+        _move_lead_in(unit, unit.lead, actor)
     _record_lead_change(unit, actor, lead_before)
     return unit
 
@@ -148,9 +152,12 @@ def move_unit(*, unit: OrgUnit, actor: Membership, parent: OrgUnit | None) -> Or
     return update_unit(unit=unit, actor=actor, parent=parent)
 
 
-def set_unit_lead(*, unit: OrgUnit, actor: Membership, lead: Membership | None) -> OrgUnit:
-    """Make an active member of the organization the unit's lead (None clears it)."""
-    return update_unit(unit=unit, actor=actor, lead=lead)
+def set_unit_lead(
+    *, unit: OrgUnit, actor: Membership, lead: Membership | None, move_lead: bool = False
+) -> OrgUnit:
+    """Make an active member of the organization the unit's lead (None clears it); they join
+    the unit only with `move_lead`."""
+    return update_unit(unit=unit, actor=actor, lead=lead, move_lead=move_lead)
 
 
 def delete_unit(*, unit: OrgUnit, actor: Membership) -> None:

@@ -159,19 +159,24 @@ def test_org_chart_counts_only_active_members(org, admin_membership):
     assert node.unit.member_count == 1
 
 
-def test_a_new_lead_joins_the_unit_they_lead(org, admin_membership):
+def test_leading_a_unit_does_not_move_the_lead_unless_asked(org, admin_membership):
     eng = services.create_unit(organization=org, actor=admin_membership, name="Engineering")
     platform = services.create_unit(
         organization=org, actor=admin_membership, name="Platform", parent=eng
     )
-    pat = factories.MembershipFactory(organization=org)
+    pat = factories.MembershipFactory(organization=org, unit=eng)
     services.set_unit_lead(unit=platform, actor=admin_membership, lead=pat)
     pat.refresh_from_db()
-    assert pat.unit == platform
-    # Leading Engineering from a team inside it: they stay in their team.
-    services.set_unit_lead(unit=eng, actor=admin_membership, lead=pat)
-    pat.refresh_from_db()
-    assert pat.unit == platform
+    assert pat.unit == eng  # leads Platform, still a member of Engineering
     sales = services.create_unit(organization=org, actor=admin_membership, name="Sales", lead=pat)
     pat.refresh_from_db()
-    assert pat.unit == sales
+    assert (sales.lead, pat.unit) == (pat, eng)
+    # Asked to: they move, as any member change.
+    services.set_unit_lead(unit=platform, actor=admin_membership, lead=pat, move_lead=True)
+    pat.refresh_from_db()
+    assert pat.unit == platform
+    ops = services.create_unit(
+        organization=org, actor=admin_membership, name="Ops", lead=pat, move_lead=True
+    )
+    pat.refresh_from_db()
+    assert pat.unit == ops

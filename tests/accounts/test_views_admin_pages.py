@@ -23,6 +23,38 @@ def test_admin_creates_unit_through_form(org, admin_membership, client_for):
     assert "Unit “Engineering” created." in response.content.decode()
 
 
+def test_a_new_units_lead_stays_in_their_unit_and_the_form_says_so(
+    org, admin_membership, client_for
+):
+    """Leading and belonging are separate: the old unit keeps its member unless the admin
+    ticks "Also move the lead into this unit"; the form and the message say which."""
+    eng = factories.OrgUnitFactory(organization=org, name="Engineering")
+    kim = factories.MembershipFactory(organization=org, unit=eng, user__full_name="Kim Lee")
+    client = client_for(admin_membership)
+    form = client.get(url("unit_create", org)).content.decode()
+    assert "Leading a unit does not move anyone" in form
+    assert "Also move the lead into this unit" in form
+    response = client.post(
+        url("unit_create", org), {"name": "Platform", "kind": "team", "lead": kim.pk}, follow=True
+    )
+    page = response.content.decode()
+    assert "Unit “Platform” created. Kim Lee leads it and stays in Engineering." in page
+    kim.refresh_from_db()
+    assert kim.unit == eng
+    assert "1 member</a>" in page  # Engineering still counts Kim on the org chart
+    platform = OrgUnit.objects.get(organization=org, name="Platform")
+    edit = client.get(url("unit_edit", org, unit_id=platform.pk)).content.decode()
+    assert "Also move Kim Lee from Engineering into this unit" in edit
+    response = client.post(
+        url("unit_edit", org, unit_id=platform.pk),
+        {"name": "Platform", "kind": "team", "lead": kim.pk, "move_lead": "on"},
+        follow=True,
+    )
+    assert "Kim Lee leads it and moved into it." in response.content.decode()
+    kim.refresh_from_db()
+    assert kim.unit == platform
+
+
 def test_duplicate_unit_name_shows_field_error_and_keeps_input(org, admin_membership, client_for):
     factories.OrgUnitFactory(organization=org, name="Sales")
     response = client_for(admin_membership).post(

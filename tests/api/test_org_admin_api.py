@@ -36,7 +36,26 @@ def test_admin_creates_a_team_under_a_department_with_a_lead(chart, token_client
         "lead": chart.bystander.pk,
     }
     chart.bystander.refresh_from_db()
-    assert chart.bystander.unit_id == unit.pk  # the service's rule: a lead joins their unit
+    assert chart.bystander.unit_id is None  # leading is not belonging: nobody moved
+
+
+def test_a_new_lead_moves_into_the_unit_only_when_asked(chart, token_client):
+    client = token_client(chart.admin)
+    response = client.post(
+        chart.url("units/"),
+        {"name": "Data", "kind": "team", "parent": chart.dept.pk, "lead": chart.owner.pk},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    chart.owner.refresh_from_db()
+    assert chart.owner.unit_id == chart.team.pk  # still in Platform
+    data = OrgUnit.objects.get(organization=chart.org, name="Data")
+    moved = client.patch(
+        chart.url(f"units/{data.pk}/"), {"lead": chart.owner.pk, "move_lead": True}, format="json"
+    )
+    assert moved.status_code == 200, moved.content
+    chart.owner.refresh_from_db()
+    assert chart.owner.unit_id == data.pk
 
 
 def test_admin_renames_moves_and_clears_the_lead_of_a_unit(chart, token_client):
