@@ -4,7 +4,7 @@ Every selector takes `organization` and filters on it first; list selectors load
 their pages need in a constant number of queries. See docs/decisions/0001.
 """
 
-from okrs.selectors.audit import audit_for_objective
+from okrs.selectors.audit import HistoryEntry, audit_for_objective, readable_history
 from okrs.selectors.collaboration import (
     aligned_children,
     comments_for,
@@ -62,6 +62,8 @@ from okrs.selectors.objectives import (
 )
 
 __all__ = [
+    "HistoryEntry",
+    "readable_history",
     "aligned_children",
     "comments_for",
     "get_comment",

@@ -309,3 +309,48 @@ def test_comments_are_paginated_opening_on_the_latest_page(org, client_for):
         u("objective_comment", org, objective_id=c.team.pk), {"body": "The newest"}, **HTMX
     ).content.decode()
     assert "The newest" in posted and 'id="comments"' in posted
+
+
+def _history_text(client, org, objective) -> str:
+    from tests.web.test_words_on_screen import visible_text
+
+    html = client.get(u("objective_detail", org, objective_id=objective.pk)).content.decode()
+    return visible_text(html[html.index('id="history"') :])
+
+
+def test_history_shows_who_changed_which_field_from_what_to_what(org, client_for):
+    """The page says what the API's `changes` hold, in words: field labels, enum labels,
+    people's names for owner ids, dates written out; an aligned objective the reader may
+    not open is never named."""
+    c = build_cascade(org, kr_count=1)
+    kr = c.krs[0]
+    KeyResult = type(kr)
+    KeyResult.objects.filter(pk=kr.pk).update(target_value=50)
+    kr.refresh_from_db()
+    services.update_key_result(
+        key_result=kr, actor=c.lead, target_value=60, owner=c.contributor,
+        metric_type="decrease_to", start_value=100, due_date="2026-12-31",
+        contributors=[c.owner],
+    )  # fmt: skip
+    secret = factories.ObjectiveFactory(
+        organization=org, cycle=c.cycle, owner=c.ceo, level="company", title="Secret merger",
+        visibility="private",
+    )  # fmt: skip
+    services.update_objective(objective=c.team, actor=c.ceo, parent=secret, rollup="both")
+    services.update_objective(objective=c.team, actor=c.ceo, parent=c.company)
+    lead_view = _history_text(client_for(c.lead), org, c.team)
+    name = c.lead.name
+    assert f"{name} Updated key result “{kr.title}”" in lead_view
+    assert "Target value: 100 → 60" not in lead_view  # start moved, target: 50 → 60
+    assert "Target value: 50 → 60" in lead_view
+    assert "Start value: 0 → 100" in lead_view
+    assert "Metric: Increase to → Decrease to" in lead_view
+    assert f"Owner: {c.owner.name} → {c.contributor.name}" in lead_view
+    assert "Due date: — → Dec 31, 2026" not in lead_view and "Due date: Dec 31, 2026" in lead_view
+    assert f"Contributors: {c.contributor.name} → {c.owner.name}" in lead_view
+    assert "Progress comes from: Its key results → Both: key results and aligned" in lead_view
+    # The lead may not open the private objective: it is never named in their history.
+    assert "Secret merger" not in lead_view
+    assert "Aligned to: “Delight customers” → an objective you cannot open" in lead_view
+    ceo_view = _history_text(client_for(c.ceo), org, c.team)
+    assert "Aligned to: “Delight customers” → “Secret merger”" in ceo_view

@@ -68,6 +68,9 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
         HISTORY_PAGE_SIZE,
         param="history",
     )
+    history_entries = selectors.readable_history(
+        organization=org, viewer=me, entries=history.object_list
+    )
     url = org_url(request, "objective_comment", objective_id=objective.pk)
     ctx = {
         "objective": objective,
@@ -75,6 +78,7 @@ def objective_detail(request: HttpRequest, org_slug: str, objective_id: int) -> 
         "children": children,
         "key_results": list(key_results),
         "history": history,
+        "history_entries": history_entries,
         "rollup_in_words": ROLLUP_IN_WORDS.get(objective.rollup, ""),
         # The policy answers for the cycle state too (a closed cycle is read-only).
         "can_edit": policy.can_edit_objective(me, objective),
