@@ -195,8 +195,24 @@ def lock(row: models.Model, *related: str) -> Any:
     )
 
 
+def _loaded_relations(row: models.Model) -> list[str]:
+    """Foreign keys of `row` set to a row the service already holds (loaded, saved): Django's
+    field check would read each again only to learn that it exists."""
+    return [
+        f.name
+        for f in row._meta.concrete_fields
+        if f.many_to_one
+        and f.is_cached(row)
+        and getattr(row, f.name) is not None
+        and getattr(row, f.name).pk is not None
+    ]
+
+
 def full_clean(row: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    """`full_clean` without the TreeNode loop query (services check loops themselves)."""
-    row.clean_fields(exclude=list(exclude))
-    row.validate_unique(exclude=list(exclude))
-    row.validate_constraints(exclude=list(exclude))
+    """`full_clean` without the TreeNode loop query (services check loops themselves) and
+    without re-reading the related rows the service holds (they exist, and the services
+    check that they belong to the same organization)."""
+    fields = list(exclude)
+    row.clean_fields(exclude=[*fields, *_loaded_relations(row)])
+    row.validate_unique(exclude=fields)
+    row.validate_constraints(exclude=fields)

@@ -6,11 +6,14 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from accounts.models import Membership
-from okrs.models import AuditEntry, Cycle, KeyResult, KeyResultContributor, Objective
+from okrs.models import Cycle, KeyResult, Objective
 from okrs.rules import policy
 from okrs.services._common import ensure_open
+from okrs.services.key_results import create_key_result
+from okrs.services.objectives import create_objective
 from okrs.services.rollup import recompute_cycle
 
 
@@ -50,9 +53,15 @@ def already_copied(*, source: Cycle, target: Cycle) -> list[Objective]:
 def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> list[Objective]:
     """Copy objectives with progress < 1 and their unfinished KRs into `target`.
 
-    Copied KRs start where the old ones stand (start = last current value); alignment between
-    copied objectives is kept; an objective already copied (same title, owner, level) is
-    skipped, so running it twice does not duplicate anything.
+    Every copy goes through the create services (`create_objective`, `create_key_result`),
+    so it is checked, audited ("Copied … from <source>") and rolled up like any create, and
+    keeps what still makes sense of its source: level, unit, owner, title, description,
+    visibility, roll-up and alignment (to the copy of its parent); a KR's metric, target,
+    unit, weight, confidence and active contributors, starting where the old one stands
+    (start = its last value; a milestone restarts at not done); a due date only when it
+    falls inside the new cycle. A KR whose owner left goes to the objective's owner. An
+    objective already copied (same title, owner, level) is skipped, so running it twice
+    duplicates nothing.
     """
     if source.organization_id != target.organization_id:
         raise ValidationError({"target": "Choose a cycle of the same organization."})
@@ -75,7 +84,7 @@ def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> 
         ensure_open(target)
         unfinished = list(
             Objective.objects.filter(organization_id=org_id, cycle=source, progress__lt=1)
-            .select_related("owner")
+            .select_related("owner__user", "unit")
             .order_by("id")
         )
         existing = {
@@ -83,13 +92,22 @@ def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> 
             for o in Objective.objects.filter(organization_id=org_id, cycle=target)
         }
         krs: dict[int, list[KeyResult]] = defaultdict(list)
-        for kr in KeyResult.objects.filter(
-            organization_id=org_id, objective__in=unfinished, progress__lt=1
-        ).prefetch_related("contributors"):
+        for kr in (
+            KeyResult.objects.filter(
+                organization_id=org_id, objective__in=unfinished, progress__lt=1
+            )
+            .select_related("owner__user")
+            .prefetch_related(
+                Prefetch(
+                    "contributors",
+                    queryset=Membership.objects.filter(is_active=True).select_related("user"),
+                )
+            )
+            .order_by("id")
+        ):
             krs[kr.objective_id].append(kr)
         mapping: dict[int, Objective] = {}
         created: list[Objective] = []
-        entries: list[AuditEntry] = []
         for old in _depth_order(unfinished):
             key = (old.title, old.owner_id, old.level)
             if key in existing:
@@ -97,46 +115,54 @@ def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> 
                 continue
             if not old.owner.is_active:
                 continue  # nobody to carry it; it stays in the old cycle's history
-            new = Objective.objects.create(
-                organization_id=org_id,
+            old.cycle = source  # the copy's audit names it; no query
+            new = create_objective(
+                organization=target.organization,
+                actor=actor,
                 cycle=target,
                 level=old.level,
-                unit_id=old.unit_id,
-                owner_id=old.owner_id,
-                parent=mapping.get(old.parent_id),
                 title=old.title,
+                owner=old.owner,
+                unit=old.unit,
+                parent=mapping.get(old.parent_id),
                 description=old.description,
                 visibility=old.visibility,
+                rollup=old.rollup,
+                copied_from=old,
+                defer_rollup=True,
             )
             mapping[old.pk] = new
             created.append(new)
-            entries.append(_entry(org_id, actor, "objective", new.pk, new.pk, new.title, source))
             for kr in krs[old.pk]:
-                copy = KeyResult.objects.create(
-                    organization_id=org_id,
+                kr.objective = old
+                create_key_result(
                     objective=new,
-                    owner_id=kr.owner_id,
+                    actor=actor,
                     title=kr.title,
+                    owner=kr.owner if kr.owner.is_active else new.owner,
                     metric_type=kr.metric_type,
                     start_value=_restart(kr),
                     target_value=kr.target_value,
-                    current_value=_restart(kr),
                     unit=kr.unit,
                     unit_label=kr.unit_label,
                     weight=kr.weight,
                     confidence=kr.confidence,
+                    due_date=_due_date(kr, target),
+                    contributors=kr.contributors.all(),
+                    copied_from=kr,
+                    defer_rollup=True,
                 )
-                KeyResultContributor.objects.bulk_create(
-                    KeyResultContributor(organization_id=org_id, key_result=copy, membership=m)
-                    for m in kr.contributors.all()
-                )
-                entries.append(
-                    _entry(org_id, actor, "key_result", copy.pk, new.pk, copy.title, source)
-                )
-        AuditEntry.objects.bulk_create(entries)
-        recompute_cycle(target)
+        recompute_cycle(target)  # once for the whole copy (each create deferred its own)
+    # The copies' progress and status as their key results and aligned copies left them.
+    fresh = {
+        o.pk: o
+        for o in Objective.objects.filter(
+            organization_id=org_id, pk__in=[o.pk for o in created]
+        ).only("progress", "status")
+    }
     for objective in created:
-        objective.refresh_from_db(fields=["progress", "status"])
+        objective.progress = fresh[objective.pk].progress
+        objective.status = fresh[objective.pk].status
     return created
 
 
@@ -147,13 +173,8 @@ def _restart(kr: KeyResult):
     return kr.current_value
 
 
-def _entry(org_id, actor, target_type, target_id, objective_id, title, source) -> AuditEntry:
-    return AuditEntry(
-        organization_id=org_id,
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        target_type=target_type,
-        target_id=target_id,
-        objective_id_ref=objective_id,
-        summary=f"Copied “{title}” from {source.name}"[:255],
-    )
+def _due_date(kr: KeyResult, target: Cycle):
+    """The old due date, when it still falls inside the new cycle (else none)."""
+    if kr.due_date and target.start_date <= kr.due_date <= target.end_date:
+        return kr.due_date
+    return None

@@ -108,6 +108,15 @@ def _write_contributors(kr: KeyResult, people: list[Membership]) -> None:
     )
 
 
+def _add_contributors(kr: KeyResult, people: list[Membership]) -> None:
+    """A new KR's contributors (nothing to compare with yet: one insert)."""
+    if people:
+        KeyResultContributor.objects.bulk_create(
+            KeyResultContributor(organization_id=kr.organization_id, key_result=kr, membership=p)
+            for p in people
+        )
+
+
 def create_key_result(
     *,
     objective: Objective,
@@ -123,18 +132,33 @@ def create_key_result(
     confidence: Any = 5,
     due_date=None,
     contributors: Iterable[Membership] = (),
+    copied_from: KeyResult | None = None,
+    defer_rollup: bool = False,
 ) -> KeyResult:
-    """Add a KR to `objective`; its current value starts at the start value."""
+    """Add a KR to `objective`; its current value starts at the start value.
+
+    `copied_from`: the key result this one carries over from a closed cycle (copying
+    unfinished OKRs): allowed by `policy.can_copy_unfinished` on the source's cycle instead
+    of the right to edit the objective, audited as "Copied … from <cycle>".
+    `defer_rollup`: a batch of creates (the copy) rolls its cycle up once at its end
+    (`recompute_cycle`, in the same transaction) instead of after each one."""
     objective = Objective.objects.select_related("cycle__organization", "owner", "unit").get(
         pk=objective.pk, organization_id=objective.organization_id
     )
     ensure_open(objective.cycle)
-    policy.require(
-        policy.can_edit_objective(actor, objective),
-        "You may not add key results to this objective.",
-    )
+    if copied_from is None:
+        policy.require(
+            policy.can_edit_objective(actor, objective),
+            "You may not add key results to this objective.",
+        )
+    else:
+        policy.require(
+            copied_from.organization_id == objective.organization_id
+            and policy.can_copy_unfinished(actor, copied_from.objective.cycle),
+            "Only admins and executives copy OKRs between cycles, out of a closed cycle.",
+        )
     kr = KeyResult(
-        organization_id=objective.organization_id,
+        organization=objective.cycle.organization,
         objective=objective,
         title=(title or "").strip(),
         owner=owner,
@@ -153,17 +177,22 @@ def create_key_result(
     people = _clean_contributors(kr, contributors)
     full_clean(kr)
     recompute_key_result(kr)
+    if copied_from is None:
+        summary = f"Added key result “{kr.title}”"
+    else:
+        summary = f"Copied “{kr.title}” from {copied_from.objective.cycle.name}"
     with transaction.atomic():
         kr.save()
-        _write_contributors(kr, people)
+        _add_contributors(kr, people)
         audit_row(
             kr,
             actor=actor,
             action=AuditEntry.Action.CREATE,
-            summary=f"Added key result “{kr.title}”",
+            summary=summary,
             changes=initial_changes(kr, AUDITED_FIELDS),
         )
-        recompute_objective_chain(objective)
+        if not defer_rollup:
+            recompute_objective_chain(objective)
     return kr
 
 

@@ -183,9 +183,18 @@ def create_objective(
     description: str = "",
     visibility: str = Objective.Visibility.PUBLIC,
     rollup: str | None = None,
+    copied_from: Objective | None = None,
+    defer_rollup: bool = False,
 ) -> Objective:
     """Create an objective in `cycle`, aligned to `parent`, and roll progress up. `rollup`
-    defaults by level (`default_rollup`)."""
+    defaults by level (`default_rollup`).
+
+    `copied_from`: the objective this one carries over from a closed cycle (copying
+    unfinished OKRs). The same checks and writes, but the right to do it is
+    `policy.can_copy_unfinished` on the source's cycle (admins and executives may carry
+    anyone's objective), and the audit says "Copied … from <cycle>". `defer_rollup`: a batch
+    of creates (the copy) rolls its cycle up once at its end (`recompute_cycle`, in the same
+    transaction) instead of after each one."""
     require_same_org(cycle, organization.pk, field="cycle", label="cycle")
     # The caller's copy may predate a close; the stored status decides.
     cycle = Cycle.objects.select_related("organization").get(pk=cycle.pk)
@@ -205,20 +214,30 @@ def create_objective(
     _check_parent_visible(actor, parent)
     _validate(objective)
     _check_depth(objective, parent)
-    policy.require(
-        policy.can_create_objective(actor, level=level, unit=objective.unit, owner=owner),
-        f"You may not create {level} objectives here.",
-    )
+    if copied_from is None:
+        policy.require(
+            policy.can_create_objective(actor, level=level, unit=objective.unit, owner=owner),
+            f"You may not create {level} objectives here.",
+        )
+        summary = f"Created objective “{objective.title}”"
+    else:
+        policy.require(
+            copied_from.organization_id == organization.pk
+            and policy.can_copy_unfinished(actor, copied_from.cycle),
+            "Only admins and executives copy OKRs between cycles, out of a closed cycle.",
+        )
+        summary = f"Copied “{objective.title}” from {copied_from.cycle.name}"
     with transaction.atomic():
         objective.save()
         audit_row(
             objective,
             actor=actor,
             action=AuditEntry.Action.CREATE,
-            summary=f"Created objective “{objective.title}”",
+            summary=summary,
             changes=initial_changes(objective, AUDITED_FIELDS),
         )
-        recompute_objective_chain(objective)
+        if not defer_rollup:
+            recompute_objective_chain(objective)
     return objective
 
 

@@ -241,6 +241,24 @@ def test_copy_lists_the_copies_then_what_was_already_copied(chart, token_client,
     assert Objective.objects.filter(cycle=next_cycle).count() == 2
 
 
+def test_a_copy_over_the_api_keeps_rollup_visibility_and_key_result_properties(
+    chart, token_client, next_cycle
+):
+    Objective.objects.filter(pk=chart.team_objective.pk).update(visibility="private")
+    KeyResult.objects.filter(objective=chart.team_objective).update(weight=2, unit="percent")
+    client = token_client(person(chart.org, role=Role.EXECUTIVE))
+    response = client.post(copy_url(chart), {"target": next_cycle.pk}, format="json")
+    assert response.status_code == 200, response.content
+    copies = {o["title"]: o for o in response.json()["copied"]}
+    assert copies["Win"]["rollup"] == "both"  # a company objective, as its source
+    assert copies["Ship the platform"]["visibility"] == "private"
+    assert copies["Ship the platform"]["parent"] == copies["Win"]["id"]
+    krs = client.get(
+        chart.url("key-results/"), {"objective": copies["Ship the platform"]["id"]}
+    ).json()["results"]
+    assert krs and all((kr["weight"], kr["unit"]) == (2, "percent") for kr in krs)
+
+
 @pytest.mark.parametrize("who", ["team_lead", "owner", "bystander"])
 def test_only_admins_and_executives_copy(chart, token_client, next_cycle, who):
     client = token_client(getattr(chart, who))

@@ -156,3 +156,102 @@ def test_copy_into_a_closed_cycle_is_refused(world):
     services.close_cycle(cycle=world.cycle, actor=world.ceo)
     with pytest.raises(ValidationError, match="closed"):
         services.copy_unfinished_okrs(source=world.cycle, target=other, actor=world.ceo)
+
+
+def _closed_cascade(world):
+    """A cascade whose company objective has no key results of its own (it rolls up its
+    aligned objectives), a private department objective, and a KR with every property set;
+    the cycle is closed and an open one waits for the copy."""
+    company, dept, team, kr = make_chain(world)
+    services.update_objective(objective=dept, actor=world.ceo, visibility="private")
+    services.update_key_result(
+        key_result=kr, actor=world.platform_lead, weight=3, unit="percent",
+        unit_label="ms", confidence=6,
+    )  # fmt: skip
+    services.record_check_in(key_result=kr, actor=world.owner, value=300, confidence=6)
+    services.close_cycle(cycle=world.cycle, actor=world.ceo)
+    target = _cycle(
+        world, "Next", world.cycle.end_date, world.cycle.end_date + dt.timedelta(days=90)
+    )
+    return company, dept, team, kr, target
+
+
+def test_a_copy_keeps_every_property_of_its_source_through_the_create_services(world):
+    company, dept, team, kr, target = _closed_cascade(world)
+    services.copy_unfinished_okrs(source=world.cycle, target=target, actor=world.ceo)
+    copies = {o.title: o for o in Objective.objects.filter(cycle=target)}
+    for source in (company, dept, team):
+        copy = copies[source.title]
+        source = reload(source)
+        assert (copy.level, copy.unit_id, copy.owner_id, copy.visibility, copy.rollup) == (
+            source.level, source.unit_id, source.owner_id, source.visibility, source.rollup,
+        )  # fmt: skip
+    assert copies["Delight customers"].rollup == "both" == copies["Reliable product"].rollup
+    assert copies["Fast platform"].parent == copies["Reliable product"]
+    (copy,) = KeyResult.objects.filter(objective=copies["Fast platform"])
+    assert (copy.metric_type, copy.target_value, copy.weight, copy.unit, copy.unit_label) == (
+        "decrease_to", 200, 3, "percent", "ms",
+    )  # fmt: skip
+    assert (copy.start_value, copy.current_value, copy.confidence) == (300, 300, 6)
+    assert list(copy.contributors.all()) == [world.contributor]
+    # Audited as copies, like any create through the services (with what was set).
+    entry = AuditEntry.objects.get(target_type="objective", target_id=copies["Fast platform"].pk)
+    assert entry.summary == f"Copied “Fast platform” from {world.cycle.name}"
+    assert entry.changes["rollup"] == [None, "key_results"]
+    kr_entry = AuditEntry.objects.get(target_type="key_result", target_id=copy.pk)
+    assert kr_entry.summary == f"Copied “p95 latency under 200ms” from {world.cycle.name}"
+
+
+def test_a_copied_company_objective_without_key_results_moves_with_the_cascade(world):
+    *_, target = _closed_cascade(world)
+    services.copy_unfinished_okrs(source=world.cycle, target=target, actor=world.ceo)
+    services.activate_cycle(cycle=target, actor=world.ceo)
+    (copy,) = KeyResult.objects.filter(objective__cycle=target)
+    services.record_check_in(key_result=copy, actor=world.owner, value=250, confidence=7)
+    company = Objective.objects.get(cycle=target, title="Delight customers")
+    assert company.progress == pytest.approx(0.5)  # team 50% → department 50% → company
+
+
+def test_a_copy_drops_who_left_and_gives_their_key_results_to_the_objective_owner(world):
+    company, dept, team, kr, target = _closed_cascade(world)
+    type(world.owner).objects.filter(pk__in=[world.owner.pk, world.contributor.pk]).update(
+        is_active=False
+    )
+    services.copy_unfinished_okrs(source=world.cycle, target=target, actor=world.ceo)
+    (copy,) = KeyResult.objects.filter(objective__cycle=target)
+    assert copy.owner == world.platform_lead  # the copied objective's owner
+    assert list(copy.contributors.all()) == []
+
+
+def test_copying_200_objectives_costs_a_bounded_number_of_statements_per_row(world):
+    """Each copy is a create through the services (their reads, checks and audit rows);
+    nothing more per row: no statement per contributor, per parent or per refresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    people = [world.owner, world.contributor, world.platform_lead]
+    parents = []
+    for i in range(60):
+        level, parent = ("company", None) if i < 10 else ("department", parents[i % 10])
+        objective = factories.ObjectiveFactory(
+            organization=world.org, cycle=world.cycle, owner=world.eng_head, level=level,
+            unit=None if level == "company" else world.engineering, parent=parent,
+            title=f"O{i}",
+        )  # fmt: skip
+        parents.append(objective)
+        for k in range(2):
+            row = factories.KeyResultFactory(
+                organization=world.org, objective=objective, owner=people[k], title=f"K{i}.{k}"
+            )
+            row.contributors.add(people[2], through_defaults={"organization": world.org})
+    Cycle.objects.filter(pk=world.cycle.pk).update(status="closed")
+    target = _cycle(world, "Next", D(2040, 1, 1), D(2040, 3, 31))
+    with CaptureQueriesContext(connection) as statements:
+        copied = services.copy_unfinished_okrs(source=world.cycle, target=target, actor=world.ceo)
+    assert len(copied) == 60 and KeyResult.objects.filter(objective__cycle=target).count() == 120
+    # One objective with its two KRs: seven statements for the objective's create (its
+    # savepoint, cycle, depth check, insert, audit), six per KR (savepoint, objective,
+    # insert, contributors, audit); plus a fixed few for the whole copy.
+    assert len(statements.captured_queries) <= 60 * (7 + 2 * 6) + 20

@@ -232,3 +232,49 @@ def test_close_page_is_paginated_and_ordered_by_level(client_for, champion_membe
     assert "Page 1 of 2" in first
     second = client.get(url("cycle_close", org, cycle_id=cycle.pk), {"page": 2}).content.decode()
     assert "Page 2 of 2" in second and "Close cycle" in second
+
+
+def test_a_copied_cascade_keeps_its_rollup_and_its_history_says_where_from(
+    client_for, executive_membership, org
+):
+    """Close a cycle, copy its unfinished OKRs from the close page, start the new cycle and
+    check in below: the copied company objective (no key results of its own, roll-up "both")
+    moves, and its page says where it came from."""
+    from okrs import services
+    from tests.builders import person
+
+    ceo = executive_membership
+    unit = factories.OrgUnitFactory(organization=org, name="Sales")
+    seller = person(org, unit=unit, email="seller@acme-test.example")
+    q1 = factories.CycleFactory(
+        organization=org, name="Q1", start_date=date(2031, 1, 1), end_date=date(2031, 3, 31)
+    )
+    company = services.create_objective(
+        organization=org, actor=ceo, cycle=q1, level="company", title="Grow", owner=ceo
+    )
+    dept = services.create_objective(
+        organization=org, actor=ceo, cycle=q1, level="department", title="Sell more",
+        owner=seller, unit=unit, parent=company,
+    )  # fmt: skip
+    services.create_key_result(
+        objective=dept, actor=ceo, title="Deals", owner=seller, metric_type="increase_to",
+        start_value=0, target_value=10,
+    )  # fmt: skip
+    client = client_for(ceo)
+    client.post(url("cycle_close", org, cycle_id=q1.pk))
+    q2 = factories.CycleFactory(
+        organization=org, name="Q2", status=Cycle.Status.PLANNING,
+        start_date=date(2031, 4, 1), end_date=date(2031, 6, 30),
+    )  # fmt: skip
+    assert client.post(url("cycle_copy", org, cycle_id=q1.pk), {"target": q2.pk}).status_code == 302
+    services.activate_cycle(cycle=q2, actor=ceo)
+    copy = Objective.objects.get(cycle=q2, title="Grow")
+    deals = Objective.objects.get(cycle=q2, title="Sell more").key_results.get()
+    check_in = reverse("okrs:check_in", kwargs={"org_slug": org.slug, "key_result_id": deals.pk})
+    assert client_for(seller).post(check_in, {"value": "5", "confidence": "7"}).status_code == 302
+    copy.refresh_from_db()
+    assert (copy.rollup, copy.progress) == ("both", 0.5)
+    page = client_for(ceo).get(url("objective_detail", org, objective_id=copy.pk))
+    text = page.content.decode()
+    assert "Its key results and aligned objectives" in text
+    assert "Copied “Grow” from Q1" in text
