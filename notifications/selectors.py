@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 
 from accounts.models import Membership, Organization, OrgUnit, Role
 from notifications.models import Notification, NotificationLog, NotificationOptOut
@@ -216,14 +217,23 @@ def notification_log(
     return rows
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A key result's latest check-in before some instant."""
+
+    progress: float
+    confidence: int
+    at: datetime
+
+
 def readings_before(
     *,
     organization: Organization,
     cycle: Cycle,
     before: datetime,
     within: Q | None = None,
-) -> dict[int, tuple[float, int]]:
-    """KR id → (progress, confidence) of its latest check-in strictly before `before`, for
+) -> dict[int, Reading]:
+    """KR id → its latest check-in strictly before `before` (progress, confidence, when), for
     the cycle's KRs (or those `within` selects), one query: the latest reading found per KR by
     the (key result, created_at) index, never a read of every earlier check-in."""
     latest = CheckIn.objects.filter(
@@ -235,11 +245,33 @@ def readings_before(
         .annotate(
             reading_progress=Subquery(latest.values("progress")[:1]),
             reading_confidence=Subquery(latest.values("confidence")[:1]),
+            reading_at=Subquery(latest.values("created_at")[:1]),
         )
         .filter(reading_progress__isnull=False)
-        .values_list("pk", "reading_progress", "reading_confidence")
+        .values_list("pk", "reading_progress", "reading_confidence", "reading_at")
     )
-    return {kr_id: (progress, confidence) for kr_id, progress, confidence in rows}
+    return {kr_id: Reading(progress, confidence, at) for kr_id, progress, confidence, at in rows}
+
+
+# The objectives of some units in one cycle and everything aligned below them, however deep
+# and whatever its unit (their progress rolls those up): one recursive CTE down the tree.
+_SUBTREE_SQL = """
+    WITH RECURSIVE down (id) AS (
+        SELECT id FROM okrs_objective
+        WHERE organization_id = %s AND cycle_id = %s AND deleted_at IS NULL
+          AND unit_id = ANY(%s)
+        UNION
+        SELECT o.id FROM okrs_objective o JOIN down ON o.parent_id = down.id
+        WHERE o.organization_id = %s AND o.cycle_id = %s AND o.deleted_at IS NULL
+    ) SELECT id FROM down
+"""
+
+
+def units_objective_tree(*, organization: Organization, cycle: Cycle, unit_ids: list[int]):
+    """The ids (a subquery) of the objectives of these units in `cycle` and of every
+    objective aligned below them."""
+    org, cycle_id = organization.pk, cycle.pk
+    return RawSQL(_SUBTREE_SQL, (org, cycle_id, list(unit_ids), org, cycle_id))
 
 
 def cycle_objectives(

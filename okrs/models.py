@@ -26,6 +26,8 @@ class Cycle(TenantModel):
     start_date = models.DateField()
     end_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNING)
+    # When check-ins opened (the cycle became active): a week before it owed no check-ins.
+    activated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

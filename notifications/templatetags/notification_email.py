@@ -2,7 +2,10 @@
 
 from django import template
 
+from okrs.rules import attention
+
 register = template.Library()
+NOT_KNOWN = "—"
 
 
 @register.filter
@@ -16,9 +19,10 @@ def pct(value) -> str:
 
 @register.filter
 def points(value) -> str:
-    """A progress change as signed percentage points: 0.05 → "+5 pts"; None → "new"."""
+    """A progress change as signed percentage points: 0.05 → "+5 pts"; None (no reading to
+    compare) → "—" (the line's note says why)."""
     if value is None:
-        return "new"
+        return NOT_KNOWN
     try:
         pts = round(float(value) * 100)
     except (TypeError, ValueError):
@@ -37,3 +41,24 @@ def trend(value) -> str:
     except (TypeError, ValueError):
         return ""
     return "up" if number > 0.004 else "down" if number < -0.004 else ""
+
+
+@register.filter
+def confidence(line) -> str:
+    """A digest line's confidence over the week: "8/10", or "7 → 4/10" when it moved; "—"
+    when no reading says it."""
+    now, before = getattr(line, "confidence", None), getattr(line, "confidence_before", None)
+    if now is None:
+        return NOT_KNOWN
+    if before is None or before == now:
+        return f"{now}/10"
+    return f"{before} \u2192 {now}/10"
+
+
+@register.filter
+def severity(risk) -> str:
+    """A risk's severity by the rule (`attention.risk_severity`): high, medium or low."""
+    try:
+        return attention.risk_severity(int(risk.score))
+    except (AttributeError, TypeError, ValueError):
+        return ""

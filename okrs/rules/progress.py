@@ -87,6 +87,41 @@ def objective_progress(
     return weighted_mean(krs + kids)
 
 
+def objectives_progress(
+    objectives: Iterable[tuple[int, int | None, str]],
+    key_results: dict[int, list[tuple[float, Number]]],
+) -> dict[int, float]:
+    """Progress of every objective of a set — (id, parent id, roll-up) — from its key
+    results' (progress, weight) and its aligned children in the set, leaves first (the same
+    `objective_progress` as the roll-up). A loop, should one exist, is cut where it closes."""
+    nodes = {pk: (parent, rollup) for pk, parent, rollup in objectives}
+    kids: dict[int, list[int]] = {}
+    for pk, (parent, _rollup) in nodes.items():
+        if parent in nodes:
+            kids.setdefault(parent, []).append(pk)
+    done: dict[int, float] = {}
+
+    def visit(pk: int, path: frozenset[int]) -> float:
+        if pk in done:
+            return done[pk]
+        children = [visit(c, path | {pk}) for c in kids.get(pk, []) if c not in path]
+        done[pk] = objective_progress(key_results.get(pk, []), children, rollup=nodes[pk][1])
+        return done[pk]
+
+    for pk in nodes:
+        visit(pk, frozenset())
+    return done
+
+
+def mean_confidence(items: Iterable[tuple[Number, int]]) -> float | None:
+    """Weighted mean confidence of key results, from (weight, confidence) pairs; a weight of
+    0 counts as 1 here (such a KR still matters to how sure the owner is). None without KRs."""
+    pairs = [(max(float(w), 0.0) or 1.0, c) for w, c in items]
+    if not pairs:
+        return None
+    return sum(w * c for w, c in pairs) / sum(w for w, _c in pairs)
+
+
 def has_progress_items(kr_count: int, child_count: int, rollup: str = ROLLUP_BOTH) -> bool:
     """Whether anything feeds the objective's progress (otherwise it is "not started")."""
     if rollup == ROLLUP_KEY_RESULTS:

@@ -119,6 +119,7 @@ def create_cycle(
         start_date=start_date,
         end_date=end_date,
         status=status,
+        activated_at=timezone.now() if status == Cycle.Status.ACTIVE else None,
     )
     with transaction.atomic():
         _validate(cycle)
@@ -168,8 +169,9 @@ def activate_cycle(*, cycle: Cycle, actor: Membership) -> Cycle:
                 f"this one is {current.get_status_display().lower()}."
             )
         current.status = Cycle.Status.ACTIVE
+        current.activated_at = timezone.now()  # check-ins are due from this week on
         _check_no_overlapping_active(current)
-        current.save(update_fields=["status"])
+        current.save(update_fields=["status", "activated_at"])
         _audit(
             current,
             actor,

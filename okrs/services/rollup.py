@@ -36,12 +36,8 @@ def _plan_date(cycle: Cycle, now: dt.datetime | None) -> dt.date:
 
 
 def _kr_confidence(pairs: list[tuple[float, float, int]]) -> float | None:
-    """Weighted mean confidence of the KRs (weight 0 KRs count as 1 here: they still matter
-    to how sure the owner is); None without KRs."""
-    if not pairs:
-        return None
-    total = sum(max(float(w), 0.0) or 1.0 for _p, w, _c in pairs)
-    return sum((max(float(w), 0.0) or 1.0) * c for _p, w, c in pairs) / total
+    """Weighted mean confidence of the KRs (`progress.mean_confidence`); None without KRs."""
+    return math.mean_confidence((w, c) for _p, w, c in pairs)
 
 
 def apply_status(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -17,6 +17,8 @@ from tests.builders import add_contributor, person
 # Monday 2026-11-23 09:00 UTC: the default check-in slot (Monday, 09:00) of a UTC company.
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 WEEK = "2026-W48"
+CYCLE_START, CYCLE_END = date(2026, 10, 1), date(2026, 12, 31)
+MADE = MONDAY_9 - timedelta(days=14, hours=1)  # Monday of 2026-W46, 08:00: not stale by W47
 REDIS_URL = "redis://127.0.0.1:6379/10"
 
 
@@ -39,7 +41,11 @@ class Company:
 def build_company(org, prefix: str = "") -> Company:
     """Engineering (led by `lead`) with an owner of two KRs, one contributor, a CEO, a champion."""
     domain = f"{prefix or org.slug}.example"
-    cycle = factories.CycleFactory(organization=org, name=f"Q4 {org.slug}")
+    # Pinned to MONDAY_9, not to today: the cycle opened weeks before the reported week.
+    cycle = factories.CycleFactory(
+        organization=org, name=f"Q4 {org.slug}", start_date=CYCLE_START, end_date=CYCLE_END,
+        activated_at=MONDAY_9 - timedelta(days=56),
+    )  # fmt: skip
     unit = factories.OrgUnitFactory(organization=org, name="Engineering")
     lead = person(org, email=f"lead@{domain}", unit=unit, name="Lena Lead")
     unit.lead = lead
@@ -70,6 +76,14 @@ def build_company(org, prefix: str = "") -> Company:
         organization=org, objective=company_objective, owner=lead, title="NPS above 50"
     )
     add_contributor(kr_a, contributor)
+    # Made before the reported week (2026-W47), though not long enough ago to be stale.
+    for model, rows in (
+        (Objective, (company_objective, objective)),
+        (KeyResult, (kr_a, kr_b, kr_lead)),
+    ):
+        model.objects.filter(pk__in=[r.pk for r in rows]).update(created_at=MADE)
+        for row in rows:
+            row.created_at = MADE
     return Company(
         org, cycle, unit, lead, owner, contributor, ceo, champion, objective, kr_a, kr_b, kr_lead
     )
