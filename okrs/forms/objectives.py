@@ -18,6 +18,7 @@ from okrs.forms.base import (
 )
 from okrs.models import Level, Objective, Rollup, Status
 from okrs.rules import limits, policy
+from okrs.selectors.people import objective_owner_choices
 from okrs.services.objectives import default_rollup
 from okrs.widgets import ObjectivePicker
 
@@ -116,7 +117,17 @@ class ObjectiveForm(StyledForm):
         self.fields["title"].widget.attrs["autofocus"] = True
         self.fields["cycle"].queryset = selectors.open_cycles(organization=organization)
         self.fields["unit"].queryset = units_of(organization)
-        self.fields["owner"].queryset = members_of(organization)
+        # Only the people the create rule lets this member choose (the service's predicate):
+        # offering 44 people and refusing 43 of them is a trap.
+        self.fields["owner"].queryset = (
+            objective_owner_choices(
+                organization=organization,
+                viewer=viewer,
+                keep=instance.owner if instance is not None else None,
+            )
+            if viewer is not None
+            else members_of(organization)
+        )
         # Only the levels the policy lets this member create (an edit keeps its own level).
         levels = policy.creatable_levels(viewer) if viewer is not None else list(Level.values)
         if instance is not None and instance.level not in levels:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 
 from accounts.models import Membership, OrgUnit
 
@@ -143,6 +144,19 @@ def can_create_objective(
             return True
         return owner.unit_id is not None and owner.unit_id in unit_ids_led_by(m)
     return False
+
+
+def objective_owners_q(m: Membership | None) -> Q | None:
+    """The create rule's owner condition as a filter on Membership: the people `m` may give
+    an objective at some level they may create. None: anyone (admins, executives and unit
+    leads create department or team objectives, whose owner the rule leaves free); else, for
+    individual objectives only, themselves, their direct reports and the people of the units
+    they lead — exactly those `can_create_objective(m, level="individual", owner=…)` allows."""
+    if not is_active_member(m):
+        return Q(pk__in=[])
+    if in_leadership(m) or is_unit_lead(m):
+        return None
+    return Q(pk=m.pk) | Q(reports_to_id=m.pk)
 
 
 LEVELS_TOP_DOWN = ("company", "department", "team", "individual")

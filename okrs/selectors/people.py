@@ -15,7 +15,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from accounts.models import Membership, Organization
 from okr_project.paging import Counted
 from okrs.models import Cycle, KeyResult, KeyResultContributor, Objective
-from okrs.rules import visibility
+from okrs.rules import policy, visibility
 from okrs.rules.mentions import MAX_MENTIONS, match_mentions, mention_tokens
 from okrs.rules.visibility import visible_key_results_q, visible_objectives_q
 from okrs.selectors.key_results import key_results_for_member
@@ -122,3 +122,18 @@ def find_mentions(body: str, *, organization_id: int, objective: Objective) -> l
     return [
         m for m in match_mentions(body, candidates) if visibility.can_view_objective(m, objective)
     ]
+
+
+def objective_owner_choices(
+    *, organization: Organization, viewer: Membership | None, keep: Membership | None = None
+) -> QuerySet[Membership]:
+    """The active members an objective form offers as its owner: those the create rule lets
+    `viewer` give an objective to (`policy.objective_owners_q`, applied in SQL), plus `keep`
+    (an edited objective's current owner), by name."""
+    members = Membership.objects.filter(organization=organization, is_active=True)
+    allowed = policy.objective_owners_q(viewer)
+    if allowed is not None:
+        if keep is not None:
+            allowed |= Q(pk=keep.pk)
+        members = members.filter(allowed)
+    return members.select_related("user").order_by("user__full_name", "user__email")

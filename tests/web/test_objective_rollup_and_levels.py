@@ -4,7 +4,9 @@ policy lets the member create (issue 11, items 1 and 6)."""
 import pytest
 from django.urls import reverse
 
+from accounts.models import Membership, OrgUnit
 from okrs.models import Objective
+from tests.builders import person
 from tests.web.html_forms import form_values
 from tests.web.test_work_support import build_cascade
 
@@ -131,3 +133,52 @@ def test_editing_keeps_a_level_the_editor_could_not_create(org, client_for):
     url = u("objective_edit", org, objective_id=c.company.pk)
     response = client.get(url)
     assert "company" in _levels(response) and "department" not in _levels(response)
+
+
+def _owners(response) -> list:
+    return list(response.context["form"].fields["owner"].queryset)
+
+
+def test_a_plain_member_is_offered_only_the_owners_the_policy_allows(org, client_for):
+    """A member without a unit to lead creates individual objectives for themselves and
+    their direct reports only: the owner list offers exactly those, not the whole company,
+    and anyone else is refused in place (not by the service after the fact)."""
+    c = build_cascade(org)
+    report = person(org, email="report@t.example", reports_to=c.bystander)
+    others = [person(org, email=f"other{n}@t.example") for n in range(5)]
+    response = client_for(c.bystander).get(u("objective_create", org))
+    assert set(_owners(response)) == {c.bystander, report}
+    html = response.content.decode()
+    assert "other0@t.example" not in html and c.ceo.user.email not in html
+    post = client_for(c.bystander).post(
+        u("objective_create", org),
+        _post(c, owner=others[0].pk, unit="", parent="", level="individual"),
+    )
+    assert post.status_code == 422
+    assert "owner" in post.context["form"].errors
+    assert not Objective.objects.filter(title="Cut build times").exists()
+    # A unit lead (department or team objectives take any owner) and an executive: everyone.
+    everyone = set(Membership.objects.filter(organization=org, is_active=True))
+    assert set(_owners(client_for(c.lead).get(u("objective_create", org)))) == everyone
+    assert set(_owners(client_for(c.ceo).get(u("objective_create", org)))) == everyone
+
+
+def test_the_owner_choices_are_the_create_rule_applied_in_sql(org):
+    """For every member as viewer and every member as owner: offered exactly when the create
+    rule allows that owner at some level in some unit (or nowhere at all)."""
+    from okrs.rules import policy
+    from okrs.selectors.people import objective_owner_choices
+
+    c = build_cascade(org)
+    person(org, email="report@t.example", reports_to=c.owner)
+    members = list(Membership.objects.filter(organization=org, is_active=True))
+    units = [None, *OrgUnit.objects.filter(organization=org)]
+    for viewer in members:
+        offered = set(objective_owner_choices(organization=org, viewer=viewer))
+        for owner in members:
+            allowed = any(
+                policy.can_create_objective(viewer, level=level, unit=unit, owner=owner)
+                for level in policy.LEVELS_TOP_DOWN
+                for unit in units
+            )
+            assert (owner in offered) == allowed, (viewer, owner)
