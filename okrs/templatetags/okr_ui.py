@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from okrs.models import Status
+from okrs.models import Objective, Status
 from okrs.rules import attention
 from okrs.rules.mentions import MENTION_TAIL, names_of
 
@@ -39,6 +39,14 @@ _SEVERITY_PILL = {"high": "pill-off_track", "medium": "pill-at_risk", "low": "pi
 def risk_pill(score) -> str:
     """The pill class for a risk's score, by the one severity rule."""
     return _SEVERITY_PILL[attention.risk_severity(int(score))]
+
+
+@register.inclusion_tag("okrs/partials/_private.html")
+def private_marker(objective):
+    """The "Private" marker beside a private objective wherever it is listed (pages only list
+    objectives the viewer may open, so whoever sees the marker may see the objective)."""
+    visibility = getattr(objective, "visibility", None)
+    return {"private": visibility == Objective.Visibility.PRIVATE}
 
 
 @register.filter
