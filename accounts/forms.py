@@ -3,13 +3,12 @@ another organization fails validation ("Select a valid choice") and nothing is w
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.fields import MemberChoiceField, UnitChoiceField, member_choices, unit_choices
 from accounts.models import Membership, Organization, OrgUnit, Role
+from accounts.rules import timezones
 from accounts.rules.invitation_lists import (
     MAX_BYTES,
     MAX_ROWS,
@@ -19,6 +18,7 @@ from accounts.rules.invitation_lists import (
 )
 from accounts.services.members import SETTINGS_FIELDS
 from accounts.validators import validate_single_line
+from accounts.widgets import FilterableSelect
 
 
 class UnitForm(forms.Form):
@@ -192,12 +192,16 @@ class BulkInviteForm(forms.Form):
         return data
 
 
-def _timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
-
-
 class OrganizationSettingsForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=_timezone_choices, label="Time zone")
+    timezone = forms.ChoiceField(
+        choices=timezones.grouped_choices,
+        label="Time zone",
+        help_text="Check-in days, reminders and digests follow it. Grouped by region; type a "
+        "city in the search box to narrow the list.",
+        widget=FilterableSelect(
+            search_label="Search time zones", placeholder="e.g. Berlin, New York, Kolkata"
+        ),
+    )
 
     class Meta:
         model = Organization
@@ -215,6 +219,8 @@ class OrganizationSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["followup_weekday"]
         field.choices = [("", "Off (no follow-up)"), *list(field.choices)[1:]]
+        stored = getattr(self.instance, "timezone", "")
+        self.fields["timezone"].choices = timezones.grouped_choices(keep=stored)
 
 
 class AcceptInvitationForm(forms.Form):

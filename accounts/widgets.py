@@ -1,5 +1,6 @@
 """Form widgets shared by every app: the people and unit pickers (a native select while the
-choices are few, else an htmx autocomplete)."""
+choices are few, else an htmx autocomplete), and a select with a search box for long fixed
+lists (the time zones)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,51 @@ from django.utils.safestring import mark_safe
 
 # A people picker is a native <select> up to this many active members, else an autocomplete.
 NATIVE_SELECT_MAX = 50
+
+
+class FilterableSelect(forms.Select):
+    """A native <select> (grouped options work) with a search box above it that narrows the
+    options as one types (`static/js/cairn.js`, `data-select-filter`). Without JavaScript the
+    box stays hidden and the select works as any other; with it, Enter in the box picks the
+    first match and a status line says how many match. Options render in Python (hundreds of
+    time zones through Django's per-option template would cost tens of milliseconds)."""
+
+    def __init__(self, *args, search_label: str, placeholder: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search_label, self.placeholder = search_label, placeholder
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    flatatt(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        field_id = widget["attrs"].get("id") or f"id_{name}"
+        return format_html(
+            '<div class="select-filter">'
+            '<input type="search" id="{id}_search" aria-label="{label}" aria-controls="{id}" '
+            'aria-describedby="{id}_matches" placeholder="{placeholder}" autocomplete="off" '
+            'data-select-filter="{id}" hidden>'
+            "{select}"
+            '<p class="small muted" id="{id}_matches" role="status" aria-live="polite"></p>'
+            "</div>",
+            id=field_id,
+            label=self.search_label,
+            placeholder=self.placeholder,
+            select=mark_safe("".join(parts)),  # noqa: S308 - every piece went through format_html
+        )
 
 
 def _as_list(value) -> list[str]:

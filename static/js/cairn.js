@@ -52,3 +52,67 @@ document.addEventListener("keydown", (event) => {
     toggle.focus();
   }
 });
+// <input data-select-filter="id-of-a-select">: narrows the select's options (and hides the
+// groups left empty) as one types; Enter picks the first match, ArrowDown moves to the list.
+// The box is hidden without this script: the select alone works as any other.
+(function () {
+  "use strict";
+  function words(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[_/]/g, " ");
+  }
+  function filter(box) {
+    const select = document.getElementById(box.dataset.selectFilter);
+    if (!select) return [];
+    const wanted = words(box.value).split(/\s+/).filter(Boolean);
+    const shown = [];
+    select.querySelectorAll("option").forEach((option) => {
+      const text = words(option.textContent + " " + option.value);
+      const match = wanted.every((w) => text.includes(w));
+      option.hidden = !match;
+      if (match) shown.push(option);
+    });
+    select.querySelectorAll("optgroup").forEach((group) => {
+      group.hidden = !group.querySelector("option:not([hidden])");
+    });
+    const status = document.getElementById(box.getAttribute("aria-describedby"));
+    if (status) {
+      status.textContent = wanted.length
+        ? (shown.length === 1 ? "1 match" : shown.length + " matches") + (shown.length ? ": " + shown[0].textContent + (shown.length > 1 ? " first" : "") + ". Enter picks it." : ".")
+        : "";
+    }
+    return shown;
+  }
+  function init(root) {
+    root.querySelectorAll("input[data-select-filter][hidden]").forEach((box) => {
+      box.hidden = false;
+    });
+  }
+  document.addEventListener("input", (event) => {
+    if (event.target.matches && event.target.matches("input[data-select-filter]")) filter(event.target);
+  });
+  document.addEventListener("keydown", (event) => {
+    const box = event.target;
+    if (!box.matches || !box.matches("input[data-select-filter]")) return;
+    const select = document.getElementById(box.dataset.selectFilter);
+    if (!select) return;
+    if (event.key === "Enter") {
+      event.preventDefault(); // picking, not submitting the form
+      const first = filter(box)[0];
+      if (first) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+        const status = document.getElementById(box.getAttribute("aria-describedby"));
+        if (status) status.textContent = "Picked " + first.textContent + ".";
+      }
+    } else if (event.key === "ArrowDown") {
+      event.preventDefault();
+      select.focus();
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => init(document));
+  } else {
+    init(document);
+  }
+  document.addEventListener("htmx:load", (event) => init(event.detail.elt));
+})();
