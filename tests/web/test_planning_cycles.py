@@ -1,6 +1,6 @@
 """Company overview and cycle management pages."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from okrs.models import Cycle
 from tests import factories
+from tests.web.html_forms import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -162,12 +163,7 @@ def test_executive_edits_cycle_dates(client_for, executive_membership, org):
 
 
 def test_activate_moves_planning_cycle_to_active(client_for, admin_membership, org):
-    cycle = factories.CycleFactory(
-        organization=org,
-        status=Cycle.Status.PLANNING,
-        start_date=date(2030, 1, 1),
-        end_date=date(2030, 3, 31),
-    )
+    cycle = factories.CycleFactory(organization=org, status=Cycle.Status.PLANNING)  # started
     response = client_for(admin_membership).post(
         url("cycle_activate", org, cycle_id=cycle.pk), follow=True
     )
@@ -185,10 +181,43 @@ def test_activating_an_active_cycle_shows_a_message_not_an_error(client_for, adm
     assert "Only a cycle in planning can be activated" in response.content.decode()
 
 
-def test_activate_requires_post(client_for, admin_membership, org):
+def test_a_get_never_activates(client_for, admin_membership, org):
     cycle = factories.CycleFactory(organization=org, status=Cycle.Status.PLANNING)
     response = client_for(admin_membership).get(url("cycle_activate", org, cycle_id=cycle.pk))
-    assert response.status_code == 405
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.PLANNING
+
+
+def test_activating_before_the_start_date_asks_first_and_says_check_ins_are_due_at_once(
+    client_for, admin_membership, org
+):
+    start = date.today() + timedelta(days=12)
+    cycle = factories.CycleFactory(
+        organization=org, name="Q1 2031", status=Cycle.Status.PLANNING, start_date=start,
+        end_date=start + timedelta(days=90),
+    )  # fmt: skip
+    client = client_for(admin_membership)
+    listing = client.get(url("cycle_list", org)).content.decode()
+    assert 'aria-label="Activate Q1 2031 before it starts">Activate…</a>' in listing
+    # The list's plain POST (or a GET of the link) asks instead of activating.
+    for response in (
+        client.post(url("cycle_activate", org, cycle_id=cycle.pk)),
+        client.get(url("cycle_activate", org, cycle_id=cycle.pk)),
+    ):
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Activate Q1 2031 before it starts?" in page
+        assert f"starts on {start:%A, %B} {start.day}, {start.year} (in 12 days)" in page
+        assert "opens check-ins at once" in page and "due for a check-in from this week" in page
+        assert "the reminders go out on Mondays at 09:00" in page
+        cycle.refresh_from_db()
+        assert cycle.status == Cycle.Status.PLANNING
+    data = form_values(page, field="early")
+    response = client.post(url("cycle_activate", org, cycle_id=cycle.pk), data, follow=True)
+    assert "is now active" in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.ACTIVE and cycle.activated_at is not None
 
 
 def test_cycle_list_shows_actions_by_role(client_for, admin_membership, member_membership, org):
