@@ -24,6 +24,8 @@ from okrs.selectors.cycles import (
     cycles_for_org,
     cycles_with_objective_counts,
     get_cycle,
+    last_closed_cycle,
+    next_cycle,
     open_cycles,
 )
 from okrs.selectors.health import (
@@ -62,6 +64,8 @@ from okrs.selectors.objectives import (
 )
 
 __all__ = [
+    "last_closed_cycle",
+    "next_cycle",
     "HistoryEntry",
     "readable_history",
     "aligned_children",

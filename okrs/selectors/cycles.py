@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -89,3 +90,20 @@ def current_cycle(
             if cycle.status == status:
                 return cycle
     return cycles[0] if cycles else None
+
+
+def next_cycle(*, organization: Organization, today: dt.date) -> Cycle | None:
+    """Between cycles, the one coming: the planning cycle that starts soonest from `today`
+    on, else (every planned one should have started already) the latest-starting one."""
+    planned = Cycle.objects.filter(organization=organization, status=Cycle.Status.PLANNING)
+    coming = planned.filter(start_date__gte=today).order_by("start_date", "name").first()
+    return coming or planned.order_by("-start_date", "name").first()
+
+
+def last_closed_cycle(*, organization: Organization) -> Cycle | None:
+    """The cycle that ended last (the newest closed one by end date)."""
+    return (
+        Cycle.objects.filter(organization=organization, status=Cycle.Status.CLOSED)
+        .order_by("-end_date", "-id")
+        .first()
+    )

@@ -43,8 +43,16 @@ def _codes() -> set[str]:
     return {v for v in values | fields if "_" in v}
 
 
+_BLOCKS = {
+    "p", "li", "td", "th", "tr", "div", "br", "option", "ul", "ol", "section", "header",
+    "footer", "nav", "main", "label", "legend", "h1", "h2", "h3", "h4", "h5", "h6", "title",
+    "button", "select", "table", "form", "article", "time", "small",
+}  # fmt: skip
+
+
 class _Text(HTMLParser):
-    """The text a person reads: text nodes and <option>s, outside <script> and <style>."""
+    """The text a person reads: text nodes and <option>s, outside <script> and <style>;
+    inline tags join their text as a browser does, block tags separate it."""
 
     def __init__(self):
         super().__init__()
@@ -54,10 +62,14 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self._skip += 1
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self._skip:
             self._skip -= 1
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
 
     def handle_data(self, data):
         if not self._skip:
@@ -67,7 +79,7 @@ class _Text(HTMLParser):
 def visible_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
+    return " ".join("".join(parser.parts).split())
 
 
 def _history(tenant) -> None:

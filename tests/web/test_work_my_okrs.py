@@ -143,3 +143,31 @@ def test_a_planning_cycle_is_not_current_when_the_active_one_closes(org, client_
     html = client_for(c.owner).get(url(org)).content.decode()
     assert "No active cycle" in html and "Next quarter" in html and "being planned" in html
     assert 'aria-label="Check in on' not in html
+
+
+def test_between_cycles_my_okrs_names_the_next_cycle_by_its_start_date(org, client_for):
+    """Two cycles being planned: the one that starts next is named, with its date (not the
+    newest one); with none planned, the one that ended last."""
+    from datetime import date, timedelta
+
+    from tests.web.test_words_on_screen import visible_text
+
+    c = build_cascade(org)
+    Cycle.objects.filter(pk=c.cycle.pk).update(status=Cycle.Status.CLOSED)
+    today = date.today()
+    soon, later = today + timedelta(days=10), today + timedelta(days=100)
+    for name, start in (("Q3 later", later), ("Q2 soon", soon)):
+        factories.CycleFactory(
+            organization=org, name=name, status=Cycle.Status.PLANNING, start_date=start,
+            end_date=start + timedelta(days=80),
+        )  # fmt: skip
+    text = visible_text(client_for(c.owner).get(url(org)).content.decode())
+    assert (
+        f"The next cycle, Q2 soon, starts on {soon:%A, %B} {soon.day}, {soon.year} and is "
+        "being planned." in text
+    )
+    assert "Q3 later" not in text
+    Cycle.objects.filter(organization=org, status=Cycle.Status.PLANNING).delete()
+    text = visible_text(client_for(c.owner).get(url(org)).content.decode())
+    ended = Cycle.objects.get(pk=c.cycle.pk).end_date
+    assert f"The last cycle, Q4, ended on {ended:%B} {ended.day}, {ended.year}" in text

@@ -90,6 +90,16 @@ def _rows(request: HttpRequest, key_results, week: str) -> list[KrRow]:
     ]
 
 
+def _between_cycles(org) -> dict:
+    today = timezone.localtime(timezone.now(), org.tzinfo).date()
+    coming = selectors.next_cycle(organization=org, today=today)
+    return {
+        "next_cycle": coming,
+        "next_cycle_started": coming is not None and coming.start_date <= today,
+        "last_cycle": None if coming else selectors.last_closed_cycle(organization=org),
+    }
+
+
 def my_okrs_data(request: HttpRequest) -> dict:
     """Everything My OKRs shows, in a constant number of queries."""
     org, me = request.organization, request.membership
@@ -111,8 +121,8 @@ def my_okrs_data(request: HttpRequest) -> dict:
     summary = WeekSummary(week=week, done=sum(r.checked_in for r in rows), total=len(rows))
     return {
         "cycle": cycle,
-        # Without an active cycle, say which one is being planned (if any).
-        "upcoming": None if cycle else selectors.current_cycle(organization=org),
+        # Without an active cycle, name the next one by its start date (or the last one).
+        **(_between_cycles(org) if cycle is None else {}),
         "groups": list(groups.values()),
         "owned_objectives": owned,
         "summary": summary,
