@@ -52,10 +52,25 @@ class PlannedInvitation:
     name: str = ""
     role: str = ""
     unit: OrgUnit | None = None
+    # A re-send: the open invitation's role and unit now (what sending would change).
+    previous_role: str = ""
+    previous_unit: OrgUnit | None = None
 
     @property
     def sends(self) -> bool:
         return self.outcome in SENDS
+
+    @property
+    def changes_unit(self) -> bool:
+        return self.outcome == Outcome.RESEND and _pk(self.unit) != _pk(self.previous_unit)
+
+    @property
+    def changes_role(self) -> bool:
+        return self.outcome == Outcome.RESEND and self.role != self.previous_role
+
+    @property
+    def previous_role_label(self) -> str:
+        return Role(self.previous_role).label if self.previous_role else ""
 
     @property
     def outcome_label(self) -> str:
@@ -64,6 +79,10 @@ class PlannedInvitation:
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else ""
+
+
+def _pk(unit: OrgUnit | None) -> int | None:
+    return unit.pk if unit is not None else None
 
 
 def _text(exc: ValidationError) -> str:
@@ -97,7 +116,10 @@ class InvitationPlan:
         c = self.counts
         parts = [f"{c[Outcome.INVITE]} to invite"]
         if c[Outcome.RESEND]:
-            parts.append(_plural(c[Outcome.RESEND], "re-send", "re-sends"))
+            moving = sum(1 for item in self.rows if item.changes_unit)
+            resends = _plural(c[Outcome.RESEND], "re-send", "re-sends")
+            parts.append(f"{resends} ({moving} {'changes' if moving == 1 else 'change'} unit)"
+                         if moving else resends)  # fmt: skip
         if c[Outcome.MEMBER]:
             parts.append(_plural(c[Outcome.MEMBER], "already a member", "already members"))
         if c[Outcome.DUPLICATE]:
@@ -125,9 +147,10 @@ class InvitationPlan:
         to send a list that no longer matches the preview the admin confirmed."""
         digest = hashlib.sha256()
         for item in self.rows:
-            unit = item.unit.pk if item.unit else ""
+            unit, was = _pk(item.unit) or "", _pk(item.previous_unit) or ""
             digest.update(
-                f"{item.row.line}|{item.outcome}|{item.email}|{item.name}|{item.role}|{unit}\n".encode()
+                f"{item.row.line}|{item.outcome}|{item.email}|{item.name}|{item.role}|{unit}|"
+                f"{item.previous_role}|{was}\n".encode()
             )
         return digest.hexdigest()[:32]
 
@@ -199,6 +222,19 @@ def _emails_of(queryset, path: str, emails: set[str]) -> set[str]:
     )
 
 
+def _open_invitations_of(organization: Organization, emails: set[str]) -> dict:
+    """Lower-cased address → its open invitation (with its unit), for these addresses."""
+    if not emails:
+        return {}
+    rows = (
+        open_invitations(organization)
+        .annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=emails)
+        .select_related("unit")
+    )
+    return {row.lower_email: row for row in rows}
+
+
 def plan_invitations(
     *,
     organization: Organization,
@@ -209,8 +245,10 @@ def plan_invitations(
 ) -> InvitationPlan:
     """What inviting `rows` would do, row by row, without writing anything: invite, re-send
     (an open invitation exists), already a member, duplicate (an earlier row has the same
-    address, in any case) or invalid (with the reason). Three queries whatever the length.
-    Admins only: the answer tells who is a member."""
+    address, in any case) or invalid (with the reason). A re-send carries the invitation's
+    role and unit now, so the preview shows what it changes; a row naming no unit (and no
+    default unit) keeps the invitation's. Three queries whatever the length. Admins only: the
+    answer tells who is a member."""
     require_admin(actor, organization)
     _check_defaults(organization, default_role, default_unit)
     items: list[PlannedInvitation] = []
@@ -224,7 +262,7 @@ def plan_invitations(
         items.append(item)
     emails = {item.email for item in items if item.email}
     members = _emails_of(active_memberships(organization), "user__email", emails)
-    reinvites = _emails_of(open_invitations(organization), "email", emails)
+    reinvites = _open_invitations_of(organization, emails)
     units = _units_named(organization, {r.unit.strip().lower() for r in rows if r.unit.strip()})
     first_line: dict[str, int] = {}
     for item in items:
@@ -248,6 +286,12 @@ def plan_invitations(
             continue
         if item.email in reinvites:
             item.outcome = Outcome.RESEND
+            pending = reinvites[item.email]
+            item.previous_role, item.previous_unit = pending.role, pending.unit
+            if not item.row.unit.strip() and default_unit is None:
+                # Nothing names a unit for this row: the re-send keeps the invitation's own
+                # (a blank cell never silently takes someone out of their unit).
+                item.unit = pending.unit
     return InvitationPlan(rows=items)
 
 

@@ -504,3 +504,46 @@ def test_the_single_invite_form_takes_an_optional_name(org, admin_membership, cl
     )
     assert "One Person" in response.content.decode()
     assert Invitation.objects.get(email="one@x.com").name == "One Person"
+
+
+def test_a_resend_never_changes_a_unit_without_the_preview_saying_so(
+    org, admin_membership, client_for, django_capture_on_commit_callbacks
+):
+    """Re-sending to a pending invitation: a row that names no unit keeps the invitation's
+    unit; one that names another unit (or a default unit that differs) is shown in the preview
+    as a change, from → to, and only then sent."""
+    eng = factories.OrgUnitFactory(organization=org, name="Engineering")
+    sales = factories.OrgUnitFactory(organization=org, name="Sales")
+    factories.InvitationFactory(organization=org, email="kim@x.com", unit=eng, role=Role.MEMBER)
+    factories.InvitationFactory(organization=org, email="lee@x.com", unit=eng, role=Role.MEMBER)
+    client = client_for(admin_membership)
+    text = "email,unit\nkim@x.com,\nlee@x.com,Sales"
+    preview = client.post(bulk_url(org), {"addresses": text, "role": Role.MEMBER})
+    html = preview.content.decode()
+    assert "2 re-sends (1 changes unit)" in html
+    kim_row = html[html.index("kim@x.com") : html.index("lee@x.com")]
+    assert "Engineering" in kim_row and "changes unit" not in kim_row
+    lee_row = html[html.index("lee@x.com") :]
+    assert "Engineering → <strong>Sales</strong>" in lee_row and "changes unit" in lee_row
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            bulk_url(org),
+            {
+                "addresses": hidden(html, "addresses"),
+                "role": hidden(html, "role"),
+                "unit": hidden(html, "unit"),
+                "fingerprint": hidden(html, "fingerprint"),
+                "step": "send",
+            },
+        )
+    assert Invitation.objects.get(email="kim@x.com").unit == eng  # kept
+    assert Invitation.objects.get(email="lee@x.com").unit == sales  # shown, then changed
+
+
+def test_a_default_unit_that_moves_a_pending_invitation_is_a_change(org, admin_membership):
+    eng = factories.OrgUnitFactory(organization=org, name="Engineering")
+    sales = factories.OrgUnitFactory(organization=org, name="Sales")
+    factories.InvitationFactory(organization=org, email="kim@x.com", unit=eng)
+    (item,) = plan(org, admin_membership, "kim@x.com", default_unit=sales).rows
+    assert item.outcome == Outcome.RESEND and item.changes_unit
+    assert (item.previous_unit, item.unit) == (eng, sales)
