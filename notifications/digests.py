@@ -138,6 +138,10 @@ class ObjectiveLine:
         return CREATED_THIS_WEEK if self.created_in_week else ""
 
     @property
+    def private(self) -> bool:
+        return self.objective.visibility == Objective.Visibility.PRIVATE
+
+    @property
     def status_label(self) -> str:
         return Status(self.status).label
 

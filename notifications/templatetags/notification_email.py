@@ -2,6 +2,7 @@
 
 from django import template
 
+from okrs.models import Objective
 from okrs.rules import attention
 
 register = template.Library()
@@ -62,3 +63,9 @@ def severity(risk) -> str:
         return attention.risk_severity(int(risk.score))
     except (AttributeError, TypeError, ValueError):
         return ""
+
+
+@register.filter
+def is_private(objective) -> bool:
+    """Whether an objective is private (digests mark it, as every page does)."""
+    return getattr(objective, "visibility", None) == Objective.Visibility.PRIVATE

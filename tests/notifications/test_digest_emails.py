@@ -165,3 +165,13 @@ def test_an_objective_made_during_the_week_says_so(company):
     assert team.created_at == IN_W47
     text, _html = email(company, Kind.DIGEST_LEAD, company.lead)
     assert "Started this week [Engineering, Otto Owner]: 0% (—, created this week)" in text
+
+
+def test_a_private_objective_in_a_lead_digest_says_it_is_private(company):
+    objective(company, "Quiet reorg", visibility="private")
+    text, html = email(company, Kind.DIGEST_LEAD, company.lead)
+    assert line_of(text, "Quiet reorg").startswith(
+        "- Quiet reorg [Engineering, Otto Owner, private]:"
+    )
+    assert "private</span>" in html
+    assert "[Engineering, Lena Lead]" in line_of(text, "Ship a faster product")  # public: no mark

@@ -13,31 +13,28 @@ from notifications.models import Kind
 from tests import factories
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, SCREENSHOT_DIR, require_chromium
 from tests.notifications.conftest import MONDAY_9, WEEK, check_in
+from tests.notifications.test_digests import made
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def rich_company(company):
-    """A few KRs with history so the digest shows change, confidence and staleness."""
-    week_ago = MONDAY_9 - timedelta(days=7)
-    values = [
-        (company.kr_a, 0.2, 0.45, 8),
-        (company.kr_b, 0.5, 0.4, 4),
-    ]
-    for kr, before, now, confidence in values:
-        check_in(kr, week="2026-W47", at=week_ago, progress=before)
-        kr.progress, kr.confidence, kr.last_check_in_at = now, confidence, week_ago
-        kr.save()
-    extra = factories.KeyResultFactory(
-        organization=company.org,
-        objective=company.objective,
-        owner=company.owner,
-        title="Zero sev-1 incidents for the quarter",
-        progress=0.7,
-        confidence=6,
+    """A few KRs with two weeks of readings, so the digest shows change, confidence from → to,
+    a first reading and one that went stale."""
+    week_ago, two_weeks_ago = MONDAY_9 - timedelta(days=7), MONDAY_9 - timedelta(days=14)
+    for kr, before, now, confidence in ((company.kr_a, 0.2, 0.45, 8), (company.kr_b, 0.5, 0.4, 4)):
+        check_in(kr, week="2026-W46", at=two_weeks_ago, progress=before, confidence=6)
+        check_in(kr, week="2026-W47", at=week_ago, progress=now, confidence=confidence)
+    extra = made(
+        factories.KeyResultFactory(
+            organization=company.org,
+            objective=company.objective,
+            owner=company.owner,
+            title="Zero sev-1 incidents for the quarter",
+        ),
+        MONDAY_9 - timedelta(days=40),
     )
-    extra.last_check_in_at = MONDAY_9 - timedelta(days=21)
-    extra.save()
+    check_in(extra, week="2026-W45", at=MONDAY_9 - timedelta(days=21), progress=0.7, confidence=6)
 
 
 def render(company, kind):
