@@ -3,8 +3,8 @@
 Layers go tasks → services: a task reloads its rows and calls a service. A service that needs
 something done in the background (an email after an invitation commits) therefore names the
 task instead of importing it. `enqueue_on_commit` looks the task up in the Celery registry
-(autodiscovery has imported every app's `tasks.py`), so eager mode (`make run`, tests) and a
-real broker behave the same.
+(`task` imports every app's `tasks.py` first if nothing has yet), so eager mode (`make run`,
+tests) and a real broker behave the same.
 """
 
 from __future__ import annotations

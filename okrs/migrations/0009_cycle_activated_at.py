@@ -24,7 +24,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("okrs", "0007_live_row_indexes"),
+        ("okrs", "0008_single_line_titles"),
     ]
 
     operations = [
