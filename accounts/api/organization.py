@@ -31,13 +31,15 @@ from accounts.api.serializers import (
 from accounts.models import Invitation
 from accounts.rules.policy import can_delete_organization, require_admin
 from accounts.services import organization_deletion as deletion
+from accounts.services.invitations import INVITATION_DAYS
 
 
 @extend_schema_view(
     list=extend_schema(summary="List pending invitations"),
     create=extend_schema(
         summary="Invite someone by email (admins); a pending address is invited again",
-        description="Sends an email with a link valid for 14 days. Inviting an address that "
+        description=f"Sends an email with a link valid for {INVITATION_DAYS} days. Inviting an "
+        "address that "
         "already has a pending invitation re-sends it with a fresh link (the old one stops "
         "working) and the role and unit given now; an active member cannot be invited.",
         request=InvitationCreateSerializer,

@@ -19,6 +19,7 @@ from okrs.selectors.collaboration import (
 )
 from okrs.selectors.cycles import (
     active_cycle,
+    already_copied,
     copy_targets,
     current_cycle,
     cycles_for_org,
@@ -85,6 +86,7 @@ __all__ = [
     "expanded_tree",
     "nodes_from",
     "active_cycle",
+    "already_copied",
     "copy_targets",
     "CheckInRate",
     "HealthScope",

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from accounts.models import Membership, Organization
 from okrs.models import Cycle, Objective
+from okrs.rules.cycles import copy_key, unfinished_q
 from okrs.rules.visibility import visible_objectives_q
 
 
@@ -107,3 +108,22 @@ def last_closed_cycle(*, organization: Organization) -> Cycle | None:
         .order_by("-end_date", "-id")
         .first()
     )
+
+
+def already_copied(*, source: Cycle, target: Cycle) -> list[Objective]:
+    """The unfinished objectives of `source` that `target` already holds (same title, owner
+    and level): `copy_unfinished_okrs` skips them, so the copy step lists them as done."""
+    if source.organization_id != target.organization_id or source.pk == target.pk:
+        return []
+    org_id = source.organization_id
+    keys = set(
+        Objective.objects.filter(organization_id=org_id, cycle=target).values_list(
+            "title", "owner_id", "level"
+        )
+    )
+    if not keys:
+        return []
+    unfinished = Objective.objects.filter(
+        unfinished_q(), organization_id=org_id, cycle=source
+    ).select_related("owner")
+    return [o for o in unfinished.order_by("title", "id") if copy_key(o) in keys]

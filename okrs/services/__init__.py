@@ -15,7 +15,7 @@ from okrs.services.collaboration import (
     update_initiative,
     update_risk,
 )
-from okrs.services.copying import already_copied, copy_unfinished_okrs
+from okrs.services.copying import copy_unfinished_okrs
 from okrs.services.cycles import (
     activate_cycle,
     change_cycle,
@@ -47,7 +47,6 @@ __all__ = [
     "activate_cycle",
     "add_comment",
     "change_cycle",
-    "already_copied",
     "close_cycle",
     "copy_unfinished_okrs",
     "create_cycle",

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from accounts.models import Membership
 from okrs.models import Cycle, KeyResult, Objective
 from okrs.rules import policy
+from okrs.rules.cycles import copy_key, unfinished_q
 from okrs.services._common import ensure_open
 from okrs.services.key_results import create_key_result
 from okrs.services.objectives import create_objective
@@ -29,25 +30,6 @@ def _depth_order(objectives: list[Objective]) -> list[Objective]:
         return d
 
     return sorted(objectives, key=lambda o: (depth(o), o.pk))
-
-
-def already_copied(*, source: Cycle, target: Cycle) -> list[Objective]:
-    """The unfinished objectives of `source` that `target` already holds (same title, owner
-    and level): `copy_unfinished_okrs` skips them, so the copy step lists them as done."""
-    if source.organization_id != target.organization_id or source.pk == target.pk:
-        return []
-    org_id = source.organization_id
-    keys = set(
-        Objective.objects.filter(organization_id=org_id, cycle=target).values_list(
-            "title", "owner_id", "level"
-        )
-    )
-    if not keys:
-        return []
-    unfinished = Objective.objects.filter(
-        organization_id=org_id, cycle=source, progress__lt=1
-    ).select_related("owner")
-    return [o for o in unfinished.order_by("title", "id") if (o.title, o.owner_id, o.level) in keys]
 
 
 def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> list[Objective]:
@@ -83,18 +65,17 @@ def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> 
         target = Cycle.objects.select_for_update().get(pk=target.pk, organization_id=org_id)
         ensure_open(target)
         unfinished = list(
-            Objective.objects.filter(organization_id=org_id, cycle=source, progress__lt=1)
+            Objective.objects.filter(unfinished_q(), organization_id=org_id, cycle=source)
             .select_related("owner__user", "unit")
             .order_by("id")
         )
         existing = {
-            (o.title, o.owner_id, o.level): o
-            for o in Objective.objects.filter(organization_id=org_id, cycle=target)
+            copy_key(o): o for o in Objective.objects.filter(organization_id=org_id, cycle=target)
         }
         krs: dict[int, list[KeyResult]] = defaultdict(list)
         for kr in (
             KeyResult.objects.filter(
-                organization_id=org_id, objective__in=unfinished, progress__lt=1
+                unfinished_q(), organization_id=org_id, objective__in=unfinished
             )
             .select_related("owner__user")
             .prefetch_related(
@@ -109,7 +90,7 @@ def copy_unfinished_okrs(*, source: Cycle, target: Cycle, actor: Membership) -> 
         mapping: dict[int, Objective] = {}
         created: list[Objective] = []
         for old in _depth_order(unfinished):
-            key = (old.title, old.owner_id, old.level)
+            key = copy_key(old)
             if key in existing:
                 mapping[old.pk] = existing[key]
                 continue

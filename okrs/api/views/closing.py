@@ -121,7 +121,7 @@ class CycleClosingActions:
         )
         serializer.is_valid(raise_exception=True)
         target = serializer.validated_data["target"]
-        skipped = services.already_copied(source=source, target=target)
+        skipped = selectors.already_copied(source=source, target=target)
         copied = services.copy_unfinished_okrs(source=source, target=target, actor=self.membership)
         # Only admins and executives may copy, and they see every objective; asked anyway so
         # this answer can never list a private objective to someone who may not open it.

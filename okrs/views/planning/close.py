@@ -109,7 +109,7 @@ def close_context(request, cycle, *, bound=None, objectives=None):
         if can_copy
         else []
     )
-    copied = [(t, services.already_copied(source=cycle, target=t)) for t in targets]
+    copied = [(t, selectors.already_copied(source=cycle, target=t)) for t in targets]
     return {
         "cycle": cycle,
         "objectives": objectives,
